@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "borderflow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "borderflow", targets: ["borderflow"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "WireBytes", "Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian: liblz4-dev, zlib1g-dev, libpcap-dev).
+        .systemLibrary(name: "CLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(name: "CShims"),
+
+        .target(name: "WireBytes", dependencies: ["CShims"]),
+        .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
+        .target(name: "Packets", dependencies: ["WireBytes"]),
+        .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets"]),
+        .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Pipeline"]),
+        .executableTarget(name: "borderflow", dependencies: [
+            "Pipeline", "Reporting", "CaptureFormats",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
+        .testTarget(name: "CaptureFormatsTests", dependencies: ["CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "CaptureFormats", "WireBytes"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats"]),
+    ]
+)

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WireBytes
+
+/// Reads the packets of one capture, whatever its format, in place.
+///
+/// A non-copyable value: one reader owns its input, and its state lives in plain
+/// stored properties the optimiser keeps in registers (no class, no dynamic
+/// exclusivity checks in the record walk).
+///
+/// `next()` returns records whose bytes stay valid until the following call. Reading is
+/// lax: a problem is recorded in `problems` with its offset and the reader either skips
+/// the bad record (when the container's framing still holds) or stops; it never traps.
+public struct CaptureReader: ~Copyable {
+    public let format: ContainerFormat
+    public let compression: [Compression]
+    /// pcap only: nanosecond timestamps, and the file's byte order.
+    public internal(set) var nanosecond = false
+    public internal(set) var bigEndian = false
+    public internal(set) var version: (major: UInt16, minor: UInt16) = (0, 0)
+    /// Every interface met so far (pcapng: across all sections).
+    public internal(set) var interfaces: [CaptureInterface] = []
+    public internal(set) var problems: [CaptureProblem] = []
+    public internal(set) var sections = 0
+    /// Set once the reader met the end of its input or a problem it cannot pass.
+    public internal(set) var finished = false
+
+    let source: ByteSource
+    var window: UnsafeRawBufferPointer
+    var pos = 0
+
+    // pcap
+    var pcapLinkType = LinkType.ethernet
+    var pcapRecordLimit = CaptureLimits.maxRecordLength
+    // pcapng
+    var sectionInterfaceBase = 0
+
+    /// Opens a file by path: memory-mapped, decompressed through reused buffers if wrapped.
+    public static func open(path: String) throws(CaptureOpenError) -> CaptureReader {
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch { throw .io(error.description) }
+        if file.bytes.isEmpty { throw .empty }
+        return try CaptureReader(source: BufferSource(file: file))
+    }
+
+    /// Reads standard input (or any descriptor) through a reused buffer.
+    public static func open(descriptor fd: Int32) throws(CaptureOpenError) -> CaptureReader {
+        try CaptureReader(source: StreamSource(filler: DescriptorFiller(fd: fd)))
+    }
+
+    public init(source base: ByteSource) throws(CaptureOpenError) {
+        var src = base
+        var layers: [Compression] = []
+        var detected: SniffResult
+        while true {
+            let head: UnsafeRawBufferPointer
+            do { head = try src.peek(atLeast: 4) } catch { throw .wire(error) }
+            if head.isEmpty { throw layers.isEmpty ? .empty : .wire(.truncated(.file, needed: 4, available: 0, at: 0)) }
+            detected = sniff(head)
+            guard case let .compressed(kind) = detected else { break }
+            if layers.count >= CaptureLimits.maxWrappingDepth { throw .tooDeeplyWrapped }
+            layers.append(kind)
+            do {
+                switch kind {
+                case .lz4: src = StreamSource(filler: try LZ4FrameFiller(input: src))
+                case .gzip: src = StreamSource(filler: try GzipFiller(input: src))
+                }
+            } catch { throw .wire(error) }
+        }
+        let container: ContainerFormat
+        switch detected {
+        case .pcap: container = .pcap
+        case .pcapng: container = .pcapng
+        case .legacyLZ4: throw .legacyLZ4
+        case .tooShort:
+            throw .wire(.truncated(.file, needed: 4, available: (try? src.peek(atLeast: 4).count) ?? 0, at: 0))
+        case let .unknown(m): throw .notACapture(magic: m)
+        case .compressed: throw .tooDeeplyWrapped
+        }
+        var header: PcapFileHeader?
+        if case let .pcap(nano, big) = detected {
+            header = try PcapFileHeader.read(from: src, nanosecond: nano, bigEndian: big)
+        }
+        source = src
+        compression = layers
+        window = UnsafeRawBufferPointer(start: nil, count: 0)
+        format = container
+        if let header { adopt(header) }
+    }
+
+    /// The next packet, or nil at the end (or at a problem that stops the reader).
+    @inlinable
+    public mutating func next() -> PacketRecord? {
+        if finished { return nil }
+        switch format {
+        case .pcap: return nextPcapRecord()
+        case .pcapng: return nextPcapngRecord()
+        }
+    }
+
+    /// Makes at least `count` bytes available from `pos`; false when the input ends first.
+    @usableFromInline
+    mutating func ensure(_ count: Int) -> Bool {
+        if window.count - pos >= count { return true }
+        source.advance(pos)
+        pos = 0
+        do {
+            window = try source.peek(atLeast: count)
+        } catch {
+            report(.error, error, note: "")
+            finished = true
+            window = UnsafeRawBufferPointer(start: nil, count: 0)
+            return false
+        }
+        return window.count >= count
+    }
+
+    /// Offset of `pos` in the whole (decoded) stream.
+    @usableFromInline
+    var streamOffset: Int { source.position + pos }
+
+    @usableFromInline
+    mutating func report(_ severity: CaptureProblem.Severity, _ error: WireError, note: StaticString) {
+        for i in problems.indices where problems[i].severity == severity
+            && problems[i].error.layer == error.layer && problems[i].error.kind == error.kind {
+            problems[i].count += 1
+            return
+        }
+        problems.append(CaptureProblem(severity: severity, error: error, note: note, count: 1,
+                                       decompressedOffset: !compression.isEmpty))
+    }
+
+    /// Ends reading: a short remainder means the capture was cut inside its last record.
+    @usableFromInline
+    mutating func finish(remaining: Int, needed: Int, layer: WireLayer) {
+        finished = true
+        if remaining > 0 {
+            report(.warning, .truncated(layer, needed: needed, available: remaining, at: streamOffset),
+                   note: "capture cut off inside its last record")
+        }
+        if let e = source.endProblem {
+            report(.warning, e, note: "compressed stream ends inside a frame")
+        }
+    }
+
+    @usableFromInline
+    mutating func stop(_ error: WireError, note: StaticString = "") {
+        report(.error, error, note: note)
+        finished = true
+    }
+
+    public var hasErrors: Bool { problems.contains { $0.severity == .error } }
+}

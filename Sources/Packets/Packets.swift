@@ -1,0 +1,1 @@
+// Packets: link, network and transport headers decoded in place into reusable values.

@@ -1,0 +1,103 @@
+import CaptureFormats
+import WireBytes
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What one input holds, as `borderflow info` reports it (like capinfos).
+public struct CaptureSummary: Sendable {
+    public var path: String
+    public var format: ContainerFormat?
+    public var compression: [Compression] = []
+    public var bigEndian = false
+    public var nanosecond = false
+    public var version: (major: UInt16, minor: UInt16) = (0, 0)
+    public var sections = 0
+    public var interfaces: [CaptureInterface] = []
+    public var packetsPerInterface: [Int] = []
+    public var packets = 0
+    /// Captured bytes (what the file holds of the packets).
+    public var bytes = 0
+    /// Bytes on the wire (original lengths).
+    public var wireBytes = 0
+    public var fileBytes: Int?
+    /// Packets cut by the snap length (captured < original).
+    public var snapTruncatedPackets = 0
+    public var first: Int64?
+    public var last: Int64?
+    public var problems: [CaptureProblem] = []
+    /// Why the input could not be opened at all.
+    public var openError: String?
+
+    public init(path: String) { self.path = path }
+
+    public var hasErrors: Bool { openError != nil || problems.contains { $0.severity == .error } }
+    public var linkTypes: [LinkType] {
+        var seen: [LinkType] = []
+        for i in interfaces where !seen.contains(i.linkType) { seen.append(i.linkType) }
+        return seen
+    }
+
+    /// Opens and reads one input to the end, counting; nothing per packet is kept.
+    public static func read(_ input: InputSource) -> CaptureSummary {
+        var summary = CaptureSummary(path: input.displayPath)
+        var reader: CaptureReader
+        do {
+            switch input {
+            case let .file(path):
+                reader = try CaptureReader.open(path: path)
+                var st = stat()
+                if stat(path, &st) == 0 { summary.fileBytes = Int(st.st_size) }
+            case .standardInput:
+                reader = try CaptureReader.open(descriptor: 0)
+            case let .unreadable(_, message):
+                summary.openError = message
+                return summary
+            }
+        } catch {
+            summary.openError = error.description
+            return summary
+        }
+        summary.count(&reader)
+        return summary
+    }
+
+    mutating func count(_ reader: inout CaptureReader) {
+        format = reader.format
+        compression = reader.compression
+        bigEndian = reader.bigEndian
+        nanosecond = reader.nanosecond
+        var packets = 0, bytes = 0, wire = 0, cut = 0
+        var first = Int64.max, last = Int64.min
+        var perInterface: [Int] = []
+        while let record = reader.next() {
+            packets += 1
+            bytes += record.data.count
+            wire += record.originalLength
+            if record.data.count < record.originalLength { cut += 1 }
+            let t = record.timestamp
+            if t != PacketRecord.noTimestamp {
+                if t < first { first = t }
+                if t > last { last = t }
+            }
+            if record.interface >= perInterface.count {
+                perInterface.append(contentsOf: repeatElement(0, count: record.interface + 1 - perInterface.count))
+            }
+            perInterface[record.interface] += 1
+        }
+        self.packets = packets
+        self.bytes = bytes
+        self.wireBytes = wire
+        self.snapTruncatedPackets = cut
+        if first <= last { self.first = first; self.last = last }
+        version = reader.version
+        sections = reader.sections
+        interfaces = reader.interfaces
+        if perInterface.count < interfaces.count {
+            perInterface.append(contentsOf: repeatElement(0, count: interfaces.count - perInterface.count))
+        }
+        packetsPerInterface = perInterface
+        problems = reader.problems
+        // pcapng keeps the byte order of its last section; report the first one's.
+    }
+}

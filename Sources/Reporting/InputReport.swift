@@ -1,0 +1,119 @@
+import CaptureFormats
+import Pipeline
+import WireBytes
+
+/// The input object of the contract (`info --format json`, and `inputs` in the scan report).
+extension CaptureSummary {
+    public var json: JSON {
+        var members: [(String, JSON)] = [
+            ("path", .string(path)),
+            ("format", .optional(formatName)),
+            ("packets", .int(packets)),
+            ("bytes", .int(bytes)),
+        ]
+        if format != nil {
+            members += [
+                ("compression", .array(compression.map { .string($0.rawValue) })),
+                ("byteOrder", .string(bigEndian ? "big-endian" : "little-endian")),
+                ("version", .string("\(version.major).\(version.minor)")),
+                ("wireBytes", .int(wireBytes)),
+                ("fileBytes", fileBytes.map { .int($0) } ?? .null),
+                ("snapTruncatedPackets", .int(snapTruncatedPackets)),
+                ("linkTypes", .array(linkTypes.map { .string($0.name) })),
+                ("interfaces", .array(interfaces.enumerated().map { i, iface in
+                    .object([
+                        ("index", .int(i)),
+                        ("section", .int(iface.section)),
+                        ("linkType", .string(iface.linkType.name)),
+                        ("linkTypeNumber", .int(Int(iface.linkType.rawValue))),
+                        ("snapLength", .int(Int(iface.snapLength))),
+                        ("timestampResolution", .string(iface.timestampResolution.description)),
+                        ("name", .optional(iface.name)),
+                        ("packets", .int(i < packetsPerInterface.count ? packetsPerInterface[i] : 0)),
+                    ])
+                })),
+                ("first", first.map { .string(Timestamps.rfc3339(nanoseconds: $0, fractionDigits: fractionDigits)) } ?? .null),
+                ("last", last.map { .string(Timestamps.rfc3339(nanoseconds: $0, fractionDigits: fractionDigits)) } ?? .null),
+                ("durationSeconds", durationSeconds.map { .double($0) } ?? .null),
+            ]
+        }
+        members.append(("warnings", .array(problems.filter { $0.severity == .warning }.map(\.json))))
+        var errors = problems.filter { $0.severity == .error }.map(\.json)
+        if let openError { errors.insert(.object([("message", .string(openError))]), at: 0) }
+        members.append(("errors", .array(errors)))
+        return .object(members)
+    }
+
+    /// `pcap`, `pcap-nsec`, `pcapng`, with `+lz4`/`+gzip` for each compression layer.
+    public var formatName: String? {
+        guard let format else { return nil }
+        var name = format == .pcap ? (nanosecond ? "pcap-nsec" : "pcap") : "pcapng"
+        for c in compression.reversed() { name += "+" + c.rawValue }
+        return name
+    }
+
+    var fractionDigits: Int {
+        (nanosecond || interfaces.contains { $0.timestampResolution.exponent > 6 }) ? 9 : 6
+    }
+
+    public var durationSeconds: Double? {
+        guard let first, let last else { return nil }
+        return Double(last - first) / 1e9
+    }
+}
+
+extension CaptureProblem {
+    public var json: JSON {
+        var m: [(String, JSON)] = [
+            ("message", .string(description)),
+            ("layer", .string(error.layer.rawValue)),
+            ("offset", .int(error.offset)),
+        ]
+        if count > 1 { m.append(("count", .int(count))) }
+        return .object(m)
+    }
+}
+
+/// capinfos-like text for people.
+public enum InfoText {
+    public static func render(_ s: CaptureSummary) -> String {
+        var lines: [(String, String)] = [("File", s.path)]
+        if let openError = s.openError {
+            lines.append(("Error", openError))
+            return format(lines)
+        }
+        let order = s.format == .pcap ? (s.bigEndian ? ", big-endian" : ", little-endian") : ""
+        lines.append(("Format", "\(s.formatName ?? "?") (version \(s.version.major).\(s.version.minor)\(order))"))
+        if let f = s.fileBytes { lines.append(("File size", "\(f) bytes")) }
+        if s.format == .pcapng { lines.append(("Sections", "\(s.sections)")) }
+        lines.append(("Link types", s.linkTypes.map(\.name).joined(separator: ", ")))
+        lines.append(("Interfaces", "\(s.interfaces.count)"))
+        for (i, iface) in s.interfaces.enumerated() {
+            var d = "\(iface.linkType.name), snaplen \(iface.snapLength), \(iface.timestampResolution)"
+            if iface.timestampOffset != 0 { d += ", offset \(iface.timestampOffset) s" }
+            if let n = iface.name { d += ", \"\(n)\"" }
+            d += ", \(i < s.packetsPerInterface.count ? s.packetsPerInterface[i] : 0) packets"
+            lines.append(("  #\(i)", d))
+        }
+        lines.append(("Packets", "\(s.packets)"))
+        lines.append(("Captured bytes", "\(s.bytes)"))
+        lines.append(("Wire bytes", "\(s.wireBytes)"))
+        lines.append(("Cut by snaplen", "\(s.snapTruncatedPackets) packets"))
+        if let first = s.first, let last = s.last {
+            lines.append(("First packet", Timestamps.rfc3339(nanoseconds: first, fractionDigits: s.fractionDigits)))
+            lines.append(("Last packet", Timestamps.rfc3339(nanoseconds: last, fractionDigits: s.fractionDigits)))
+            lines.append(("Duration", "\(s.durationSeconds ?? 0) s"))
+        }
+        for p in s.problems {
+            lines.append((p.severity == .error ? "Error" : "Warning", p.description))
+        }
+        return format(lines)
+    }
+
+    static func format(_ lines: [(String, String)]) -> String {
+        lines.map { k, v in
+            let label = k + ":"
+            return label + String(repeating: " ", count: max(1, 17 - label.count)) + v
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory mapping of a whole file.
+///
+/// Views handed out by `bytes` are valid exactly as long as this object lives:
+/// keep the `MappedFile` referenced for as long as any view into it is used
+/// (`withExtendedLifetime` where the last use is a view, not the file).
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
+    private let base: UnsafeMutableRawPointer?
+    private let length: Int
+
+    public enum OpenError: Error, Sendable, CustomStringConvertible {
+        case cannotOpen(path: String, errno: Int32)
+        case notRegular(path: String)
+        case cannotMap(path: String, errno: Int32)
+
+        public var description: String {
+            switch self {
+            case let .cannotOpen(path, e): return "\(path): cannot open: \(String(cString: strerror(e)))"
+            case let .notRegular(path): return "\(path): not a regular file"
+            case let .cannotMap(path, e): return "\(path): cannot map: \(String(cString: strerror(e)))"
+            }
+        }
+    }
+
+    public init(path: String) throws(OpenError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw .cannotOpen(path: path, errno: errno) }
+        if (st.st_mode & S_IFMT) != S_IFREG { throw .notRegular(path: path) }
+        let size = Int(st.st_size)
+        length = size
+        if size == 0 {
+            base = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        if p == MAP_FAILED || p == nil { throw .cannotMap(path: path, errno: errno) }
+        // Sequential read-ahead: captures are read front to back once.
+        _ = madvise(p, size, MADV_SEQUENTIAL)
+        _ = madvise(p, size, MADV_WILLNEED)
+        base = p
+        bytes = UnsafeRawBufferPointer(start: p, count: size)
+    }
+
+    deinit {
+        if let base { munmap(base, length) }
+    }
+}

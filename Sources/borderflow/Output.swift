@@ -1,0 +1,37 @@
+import ArgumentParser
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Where a command writes its report: standard output or `--output FILE`.
+struct OutputTarget {
+    private let file: UnsafeMutablePointer<FILE>
+    private let owned: Bool
+
+    init(path: String?) throws {
+        guard let path, path != "-" else {
+            file = stdout
+            owned = false
+            return
+        }
+        guard let f = fopen(path, "w") else {
+            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        file = f
+        owned = true
+    }
+
+    func write(_ text: String) {
+        fputs(text, file)
+    }
+
+    func close() {
+        fflush(file)
+        if owned { fclose(file) }
+    }
+}
+
+/// Lines for people on standard error (warnings, progress), never mixed into reports.
+func printError(_ text: String) {
+    fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
+}

@@ -1,0 +1,80 @@
+import CaptureFormats
+import CLz4
+import CZlib
+import Testing
+import WireBytes
+
+enum Compress {
+    static func lz4(_ input: [UInt8]) -> [UInt8] {
+        let bound = LZ4F_compressFrameBound(input.count, nil)
+        var out = [UInt8](repeating: 0, count: bound)
+        let n = out.withUnsafeMutableBytes { o in
+            input.withUnsafeBytes { i in LZ4F_compressFrame(o.baseAddress, bound, i.baseAddress, input.count, nil) }
+        }
+        precondition(LZ4F_isError(n) == 0)
+        return Array(out.prefix(n))
+    }
+
+    static func gzip(_ input: [UInt8]) -> [UInt8] {
+        var stream = z_stream()
+        // 15 window bits + 16: write a gzip header.
+        precondition(deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 64)
+        var input = input
+        let produced = input.withUnsafeMutableBytes { i in
+            out.withUnsafeMutableBytes { o in
+                stream.next_in = i.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                stream.avail_in = UInt32(i.count)
+                stream.next_out = o.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                stream.avail_out = UInt32(o.count)
+                precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END)
+                return o.count - Int(stream.avail_out)
+            }
+        }
+        deflateEnd(&stream)
+        return Array(out.prefix(produced))
+    }
+}
+
+@Suite struct CompressionTests {
+    static let plain: [UInt8] = CaptureBuilder.pcap(packets: (0 ..< 300).map { CaptureBuilder.frame(($0 * 97) % 1500, seed: UInt8($0 % 256)) })
+
+    @Test func lz4FramesDecompressToTheSamePackets() {
+        let expected = readAll(Self.plain)
+        let compressed = Compress.lz4(Self.plain)
+        let r = readAll(compressed)
+        #expect(r == expected)
+        // Concatenated frames read as one stream.
+        let half = Self.plain.count / 2
+        let twoFrames = Compress.lz4(Array(Self.plain[..<half])) + Compress.lz4(Array(Self.plain[half...]))
+        #expect(readAll(twoFrames) == expected)
+        #expect(readAll(compressed, chunked: 7) == expected)
+    }
+
+    @Test func gzipDecompressesToTheSamePackets() {
+        let expected = readAll(Self.plain)
+        #expect(readAll(Compress.gzip(Self.plain)) == expected)
+        #expect(readAll(Compress.gzip(Self.plain), chunked: 5) == expected)
+        // gzip of lz4: two layers.
+        #expect(readAll(Compress.gzip(Compress.lz4(Self.plain))) == expected)
+    }
+
+    @Test func cutCompressedStreamKeepsWhatCameBefore() {
+        let compressed = Compress.lz4(Self.plain)
+        let r = readAll(Array(compressed.prefix(compressed.count / 2)))
+        #expect(r.packets > 0 && r.packets < 300)
+        #expect(!r.problems.isEmpty)
+        #expect(r.problems.allSatisfy { $0.severity == .warning })
+        let g = Compress.gzip(Self.plain)
+        let rg = readAll(Array(g.prefix(g.count / 2)))
+        #expect(rg.packets > 0 && rg.packets < 300)
+        #expect(rg.problems.allSatisfy { $0.severity == .warning } && !rg.problems.isEmpty)
+    }
+
+    @Test func corruptCompressedDataIsAnError() {
+        var compressed = Compress.lz4(Self.plain)
+        for i in stride(from: 40, to: compressed.count - 8, by: 13) { compressed[i] ^= 0x5A }
+        let r = readAll(compressed)
+        #expect(r.problems.contains { $0.severity == .error } || r.openError != nil)
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages borderflow builds and runs with, if any is missing.
+# Safe to run again; needs root (or sudo) only when something must be installed.
+set -euo pipefail
+
+packages=(libpcap-dev liblz4-dev zlib1g-dev pkg-config)
+# Extra packages for a purpose, e.g. the peer comparison: install-deps.sh tcpdump tshark
+packages+=("$@")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
