@@ -18,6 +18,13 @@ public protocol ByteSource: AnyObject {
     /// A problem met at the end of the underlying stream (a compressed frame cut off),
     /// reported as a warning once the reader is done.
     var endProblem: WireError? { get }
+    /// Says that no view below `offset` is in use any more, so a mapping may drop
+    /// those pages from the process (the page cache keeps them).
+    func release(upTo offset: Int)
+}
+
+extension ByteSource {
+    public func release(upTo offset: Int) {}
 }
 
 /// Bytes already in memory, usually a whole memory-mapped file: peeking is free,
@@ -45,6 +52,21 @@ public final class BufferSource: ByteSource {
     public func advance(_ count: Int) { offset = min(offset + count, bytes.count) }
     public var position: Int { offset }
     public var endProblem: WireError? { nil }
+
+    private var released = 0
+
+    /// Unmaps the pages already read, so a long walk over a large file keeps a flat
+    /// resident size instead of growing to the file's size.
+    public func release(upTo offset: Int) {
+        guard owner != nil, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (min(offset, bytes.count) / page) * page
+        // The mapping starts page-aligned, so offsets from its base align too.
+        if end > released {
+            _ = madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
+            released = end
+        }
+    }
 }
 
 /// Produces bytes into a caller's buffer: a file descriptor or a decompressor.

@@ -31,6 +31,10 @@ public struct CaptureReader: ~Copyable {
     let source: ByteSource
     var window: UnsafeRawBufferPointer
     var pos = 0
+    /// `pos` up to which the window has been prefetched.
+    var prefetched = 0
+    /// `pos` at which the pages behind are next released (mapped input).
+    var releaseAt = CaptureLimits.releaseInterval
 
     // pcap
     var pcapLinkType = LinkType.ethernet
@@ -107,6 +111,8 @@ public struct CaptureReader: ~Copyable {
         if window.count - pos >= count { return true }
         source.advance(pos)
         pos = 0
+        releaseAt = CaptureLimits.releaseInterval
+        prefetched = 0
         do {
             window = try source.peek(atLeast: count)
         } catch {
@@ -116,6 +122,27 @@ public struct CaptureReader: ~Copyable {
             return false
         }
         return window.count >= count
+    }
+
+    /// Lets the source drop what lies behind the record just returned (whose bytes
+    /// stay valid until the next call, so the release stops short of it).
+    @usableFromInline
+    mutating func releaseBehind(_ recordStart: Int) {
+        source.release(upTo: source.position + recordStart)
+        releaseAt = pos + CaptureLimits.releaseInterval
+    }
+
+    /// Prefetches every cache line up to `prefetchDistance` ahead of `pos`.
+    @inline(__always)
+    mutating func prefetchAhead() {
+        guard let base = window.baseAddress else { return }
+        let target = min(pos + CaptureLimits.prefetchDistance, window.count)
+        var line = prefetched
+        while line < target {
+            prefetch(base + line)
+            line += CaptureLimits.cacheLine
+        }
+        prefetched = line
     }
 
     /// Offset of `pos` in the whole (decoded) stream.

@@ -71,9 +71,7 @@ extension CaptureReader {
             return nil
         }
         let b = window
-        if let base = b.baseAddress {
-            prefetch(base + min(pos + CaptureLimits.prefetchDistance, b.count - 1))
-        }
+        prefetchAhead()
         let seconds = Int64(b.u32(pos + PcapLayout.tsSeconds, bigEndian: big))
         let fraction = Int64(b.u32(pos + PcapLayout.tsFraction, bigEndian: big))
         let original = Int(b.u32(pos + PcapLayout.originalLength, bigEndian: big))
@@ -87,6 +85,7 @@ extension CaptureReader {
             originalLength: original,
             timestamp: seconds &* 1_000_000_000 &+ (nanosecond ? fraction : fraction &* 1000),
             linkType: pcapLinkType, interface: 0, offset: streamOffset)
+        if pos >= releaseAt { releaseBehind(pos) }
         pos += total
         return record
     }

@@ -47,10 +47,9 @@ extension CaptureReader {
                 stop(.malformed(.pcapngBlock, "trailing block length differs from the leading one", at: streamOffset + length - BlockLayout.trailerLength))
                 return nil
             }
-            if let base = w.baseAddress {
-                prefetch(base + min(pos + CaptureLimits.prefetchDistance, w.count - 1))
-            }
+            prefetchAhead()
             let blockOffset = streamOffset
+            if pos >= releaseAt { releaseBehind(pos) }
             pos += length
 
             switch type {
