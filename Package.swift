@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "WireBytes", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "WireBytes", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "WireBytes", dependencies: ["CShims"]),
         .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
-        .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets"]),
+        .target(name: "Flows", dependencies: ["WireBytes"]),
+        .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Pipeline"]),
         .executableTarget(name: "borderflow", dependencies: [
             "Pipeline", "Reporting", "CaptureFormats",
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
         .testTarget(name: "CaptureFormatsTests", dependencies: ["CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "CaptureFormats", "WireBytes"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "WireBytes"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats"]),
     ]
 )

@@ -1,0 +1,141 @@
+import WireBytes
+
+/// How a flow ended (or why it was emitted while still going).
+public enum FlowEnd: UInt8, Sendable {
+    case idle            // no packet for the idle timeout
+    case closed          // TCP FIN both ways, or RST
+    case active          // the active timeout cut a long flow; it goes on in a new record
+    case evicted         // the table was full
+    case endOfInput      // the capture ended
+}
+
+/// One conversation, both directions; ~100 bytes, kept in the table's slab.
+public struct FlowState: Sendable {
+    public var key: FlowKey
+    public var first: Int64
+    public var last: Int64
+    public var packetsAB: UInt32 = 0
+    public var packetsBA: UInt32 = 0
+    public var bytesAB: UInt64 = 0
+    public var bytesBA: UInt64 = 0
+    /// TCP flags seen from each side (OR of all packets).
+    public var flagsA: UInt8 = 0
+    public var flagsB: UInt8 = 0
+    /// Bit 0: the first packet went from `a`. Bit 1: a pure SYN came from `a`;
+    /// bit 2: from `b`. Bit 3: SYN+ACK from `a`; bit 4: from `b`. Bit 5: tunnelled.
+    public var bits: UInt8 = 0
+    public var end: FlowEnd = .idle
+
+    @usableFromInline static let firstFromA: UInt8 = 1, synFromA: UInt8 = 2, synFromB: UInt8 = 4
+    @usableFromInline static let synAckFromA: UInt8 = 8, synAckFromB: UInt8 = 16, tunnelledBit: UInt8 = 32
+
+    @inlinable
+    init(key: FlowKey, time: Int64, fromA: Bool) {
+        self.key = key
+        first = time
+        last = time
+        bits = fromA ? FlowState.firstFromA : 0
+    }
+
+    @inlinable
+    mutating func add(_ p: FlowPacket, fromA: Bool) {
+        if p.timestamp > last { last = p.timestamp }
+        if p.timestamp < first { first = p.timestamp }
+        if fromA {
+            packetsAB &+= 1
+            bytesAB &+= UInt64(p.ipLength)
+            flagsA |= p.tcpFlags
+        } else {
+            packetsBA &+= 1
+            bytesBA &+= UInt64(p.ipLength)
+            flagsB |= p.tcpFlags
+        }
+        let synAck = p.tcpFlags & (TCPFlag.syn | TCPFlag.ack)
+        if synAck == TCPFlag.syn {
+            bits |= fromA ? FlowState.synFromA : FlowState.synFromB
+        } else if synAck == TCPFlag.syn | TCPFlag.ack {
+            bits |= fromA ? FlowState.synAckFromA : FlowState.synAckFromB
+        }
+        if p.tunnelled { bits |= FlowState.tunnelledBit }
+    }
+
+    public var tunnelled: Bool { bits & FlowState.tunnelledBit != 0 }
+
+    /// TCP: both sides sent FIN, or either sent RST.
+    @inlinable
+    public var isClosed: Bool {
+        (flagsA | flagsB) & TCPFlag.rst != 0 || (flagsA & flagsB & TCPFlag.fin) != 0
+    }
+
+    /// Whether `a` opened the conversation (the contract's client): the sender of a
+    /// pure SYN; else the receiver of a SYN+ACK; else the first sender, unless only
+    /// the other side uses a service port.
+    public var clientIsA: Bool {
+        if bits & FlowState.synFromA != 0 { return true }
+        if bits & FlowState.synFromB != 0 { return false }
+        if bits & FlowState.synAckFromB != 0 { return true }
+        if bits & FlowState.synAckFromA != 0 { return false }
+        let firstA = bits & FlowState.firstFromA != 0
+        let senderPort = firstA ? key.portA : key.portB
+        let receiverPort = firstA ? key.portB : key.portA
+        if ServicePorts.isService(senderPort), !ServicePorts.isService(receiverPort) { return !firstA }
+        return firstA
+    }
+
+    /// The record as client and server, per the contract.
+    public var oriented: OrientedFlow {
+        let aIsClient = clientIsA
+        return OrientedFlow(
+            first: first, last: last, ipProtocol: key.ipProtocol, vlan: key.vlan,
+            client: aIsClient ? key.a : key.b, clientPort: aIsClient ? key.portA : key.portB,
+            server: aIsClient ? key.b : key.a, serverPort: aIsClient ? key.portB : key.portA,
+            packetsToServer: UInt64(aIsClient ? packetsAB : packetsBA),
+            packetsToClient: UInt64(aIsClient ? packetsBA : packetsAB),
+            bytesToServer: aIsClient ? bytesAB : bytesBA,
+            bytesToClient: aIsClient ? bytesBA : bytesAB,
+            clientFlags: aIsClient ? flagsA : flagsB, serverFlags: aIsClient ? flagsB : flagsA,
+            tunnelled: tunnelled, end: end)
+    }
+}
+
+/// A finished flow record, oriented client → server.
+public struct OrientedFlow: Sendable, Equatable {
+    public var first: Int64
+    public var last: Int64
+    public var ipProtocol: UInt8
+    public var vlan: UInt16
+    public var client: IPAddress
+    public var clientPort: UInt16
+    public var server: IPAddress
+    public var serverPort: UInt16
+    public var packetsToServer: UInt64
+    public var packetsToClient: UInt64
+    public var bytesToServer: UInt64
+    public var bytesToClient: UInt64
+    public var clientFlags: UInt8
+    public var serverFlags: UInt8
+    public var tunnelled: Bool
+    public var end: FlowEnd
+
+    public init(first: Int64, last: Int64, ipProtocol: UInt8, vlan: UInt16, client: IPAddress, clientPort: UInt16,
+                server: IPAddress, serverPort: UInt16, packetsToServer: UInt64, packetsToClient: UInt64,
+                bytesToServer: UInt64, bytesToClient: UInt64, clientFlags: UInt8 = 0, serverFlags: UInt8 = 0,
+                tunnelled: Bool = false, end: FlowEnd = .endOfInput) {
+        self.first = first
+        self.last = last
+        self.ipProtocol = ipProtocol
+        self.vlan = vlan
+        self.client = client
+        self.clientPort = clientPort
+        self.server = server
+        self.serverPort = serverPort
+        self.packetsToServer = packetsToServer
+        self.packetsToClient = packetsToClient
+        self.bytesToServer = bytesToServer
+        self.bytesToClient = bytesToClient
+        self.clientFlags = clientFlags
+        self.serverFlags = serverFlags
+        self.tunnelled = tunnelled
+        self.end = end
+    }
+}
