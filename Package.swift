@@ -6,10 +6,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "WireBytes", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "ServerRegistry", "WireBytes", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: liblz4-dev, zlib1g-dev, libpcap-dev).
@@ -22,10 +23,11 @@ let package = Package(
         .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
         .target(name: "Flows", dependencies: ["WireBytes"]),
+        .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows"]),
-        .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Pipeline"]),
+        .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Pipeline"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -33,6 +35,7 @@ let package = Package(
         .testTarget(name: "CaptureFormatsTests", dependencies: ["CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "CaptureFormats", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "WireBytes"]),
+        .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats"]),
     ]
 )

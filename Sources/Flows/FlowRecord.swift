@@ -1,0 +1,47 @@
+/// Where a flow record came from.
+public enum FlowSource: String, Sendable {
+    case packets, netflow, ipfix
+}
+
+/// A finished flow with what later stages say of it: the contract's flow record.
+/// Built once per flow (not per packet), so it may hold strings.
+public struct FlowRecord: Sendable, Equatable {
+    public var flow: OrientedFlow
+    public var source: FlowSource
+    /// Application protocol, lower case (`tls`, `mqtt`, ...), or `unknown`.
+    public var app: String
+    /// Payload category (`telemetry`, `remote-maintenance`, ...), or `unknown`.
+    public var category: String
+    public var hostname: String?
+    public var serverCountry: String?
+    public var crossBorder: Bool
+    /// `registered`, `unregistered`, `expired`, `purpose-mismatch`, `not-applicable`.
+    public var registry: String
+    /// Which input the flow came from (index into the report's inputs).
+    public var input: Int
+
+    public init(flow: OrientedFlow, source: FlowSource = .packets, app: String = "unknown", category: String = "unknown",
+                hostname: String? = nil, serverCountry: String? = nil, crossBorder: Bool = false,
+                registry: String = "not-applicable", input: Int = 0) {
+        self.flow = flow
+        self.source = source
+        self.app = app
+        self.category = category
+        self.hostname = hostname
+        self.serverCountry = serverCountry
+        self.crossBorder = crossBorder
+        self.registry = registry
+        self.input = input
+    }
+
+    /// `tcp`, `udp`, `icmp`, `icmp6`, or the protocol number.
+    public var protoName: String {
+        switch flow.ipProtocol {
+        case IPProtocol.tcp: return "tcp"
+        case IPProtocol.udp: return "udp"
+        case IPProtocol.icmp: return "icmp"
+        case IPProtocol.icmp6: return "icmp6"
+        default: return String(flow.ipProtocol)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Flows
+
+/// The contract's flow record, as JSON members, an NDJSON line, or a CSV row.
+public enum FlowRecordReport {
+    /// Field order is part of the output's stability: CSV columns follow it.
+    public static let columns = [
+        "first", "last", "proto", "clientIp", "clientPort", "serverIp", "serverPort",
+        "packetsToServer", "packetsToClient", "bytesToServer", "bytesToClient",
+        "app", "category", "hostname", "serverCountry", "crossBorder", "registry", "source",
+        "vlan", "tunnelled", "end",
+    ]
+
+    public static func json(_ r: FlowRecord, fractionDigits: Int = 6) -> JSON {
+        let f = r.flow
+        return .object([
+            ("first", .string(Timestamps.rfc3339(nanoseconds: f.first, fractionDigits: fractionDigits))),
+            ("last", .string(Timestamps.rfc3339(nanoseconds: f.last, fractionDigits: fractionDigits))),
+            ("proto", .string(r.protoName)),
+            ("clientIp", .string(f.client.description)),
+            ("clientPort", .int(Int(f.clientPort))),
+            ("serverIp", .string(f.server.description)),
+            ("serverPort", .int(Int(f.serverPort))),
+            ("packetsToServer", .int(Int64(clamping: f.packetsToServer))),
+            ("packetsToClient", .int(Int64(clamping: f.packetsToClient))),
+            ("bytesToServer", .int(Int64(clamping: f.bytesToServer))),
+            ("bytesToClient", .int(Int64(clamping: f.bytesToClient))),
+            ("app", .string(r.app)),
+            ("category", .string(r.category)),
+            ("hostname", .optional(r.hostname)),
+            ("serverCountry", .optional(r.serverCountry)),
+            ("crossBorder", .bool(r.crossBorder)),
+            ("registry", .string(r.registry)),
+            ("source", .string(r.source.rawValue)),
+            ("vlan", f.vlan == 0 ? .null : .int(Int(f.vlan))),
+            ("tunnelled", .bool(f.tunnelled)),
+            ("end", .string(endName(f.end))),
+        ])
+    }
+
+    public static func endName(_ e: FlowEnd) -> String {
+        switch e {
+        case .idle: return "idle"
+        case .closed: return "closed"
+        case .active: return "active-timeout"
+        case .evicted: return "evicted"
+        case .endOfInput: return "end-of-input"
+        }
+    }
+
+    public static var csvHeader: String { columns.joined(separator: ",") + "\n" }
+
+    public static func csvRow(_ r: FlowRecord, fractionDigits: Int = 6) -> String {
+        guard case let .object(members) = json(r, fractionDigits: fractionDigits) else { return "\n" }
+        return members.map { _, v in csvField(v) }.joined(separator: ",") + "\n"
+    }
+
+    static func csvField(_ v: JSON) -> String {
+        switch v {
+        case .null: return ""
+        case let .bool(b): return b ? "true" : "false"
+        case let .int(i): return String(i)
+        case let .double(d): return String(d)
+        case let .string(s):
+            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        default: return ""
+        }
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

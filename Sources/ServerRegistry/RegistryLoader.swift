@@ -1,0 +1,283 @@
+import Foundation
+import Yams
+
+/// Reads a registry file (YAML or CSV, told apart by content) and validates every
+/// entry, collecting every problem with its line rather than stopping at the first.
+public enum RegistryLoader {
+    public static func load(path: String) -> (Registry, [RegistryProblem]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (Registry(entries: []), [RegistryProblem(file: path, line: 0, message: "cannot read the registry file")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return (Registry(entries: []), [RegistryProblem(file: path, line: 0, message: "the registry file is not UTF-8 text")])
+        }
+        return load(text: text, file: path)
+    }
+
+    public static func load(text: String, file: String) -> (Registry, [RegistryProblem]) {
+        let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
+        let entries: [RawEntry]
+        var problems: [RegistryProblem] = []
+        if let firstLine, firstLine.lowercased().replacingOccurrences(of: " ", with: "").hasPrefix("id,operator,") {
+            entries = CSVRegistry.parse(text, file: file, problems: &problems)
+        } else {
+            entries = YAMLRegistry.parse(text, file: file, problems: &problems)
+        }
+        let valid = validate(entries, file: file, problems: &problems)
+        return (Registry(entries: valid), problems)
+    }
+
+    /// Fields as read, with the line of each, before validation.
+    struct RawEntry {
+        var line: Int
+        var id: (String, Int)?
+        var operatorName: (String, Int)?
+        var country: (String, Int)?
+        var addresses: [(String, Int)] = []
+        var hostnames: [(String, Int)] = []
+        var purposes: [(String, Int)] = []
+        var validFrom: (String, Int)?
+        var validUntil: (String, Int)?
+    }
+
+    static func validate(_ raw: [RawEntry], file: String, problems: inout [RegistryProblem]) -> [RegistryEntry] {
+        var out: [RegistryEntry] = []
+        var seenIDs: [String: Int] = [:]
+        var seenAddresses: [AddressPrefix: String] = [:]
+        var seenHostnames: [HostnamePattern: String] = [:]
+        for r in raw {
+            var ok = true
+            func fail(_ line: Int, _ message: String) {
+                problems.append(RegistryProblem(file: file, line: line, message: message))
+                ok = false
+            }
+            guard let (id, idLine) = r.id, !id.isEmpty else {
+                fail(r.line, "entry has no `id`")
+                continue
+            }
+            if let previous = seenIDs[id] {
+                fail(idLine, "duplicate id \(id) (first at line \(previous))")
+            } else {
+                seenIDs[id] = idLine
+            }
+            var country = ""
+            if let (c, line) = r.country {
+                if c.count == 2, c.allSatisfy({ $0.isASCII && $0.isUppercase }) { country = c } else {
+                    fail(line, "country `\(c)` is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. DE)")
+                }
+            } else {
+                fail(r.line, "entry \(id) has no `country`")
+            }
+            var addresses: [AddressPrefix] = []
+            for (a, line) in r.addresses {
+                if let p = AddressPrefix(a) { addresses.append(p) } else {
+                    fail(line, "`\(a)` is not an IP address or CIDR prefix (host bits must be zero, e.g. 203.0.113.0/24)")
+                }
+            }
+            var hostnames: [HostnamePattern] = []
+            for (h, line) in r.hostnames {
+                if let p = HostnamePattern(h) { hostnames.append(p) } else {
+                    fail(line, "`\(h)` is not a hostname or `*.` wildcard (e.g. mqtt.example.com, *.ota.example.com)")
+                }
+            }
+            if r.addresses.isEmpty, r.hostnames.isEmpty {
+                fail(r.line, "entry \(id) lists no addresses and no hostnames: it can never match")
+            }
+            var purposes: [String] = []
+            for (p, line) in r.purposes {
+                if Categories.all.contains(p) { purposes.append(p) } else {
+                    fail(line, "unknown purpose `\(p)`; purposes are: \(Categories.all.joined(separator: ", "))")
+                }
+            }
+            if r.purposes.isEmpty { fail(r.line, "entry \(id) has no `purposes`") }
+            var from: Day?, until: Day?
+            if let (t, line) = r.validFrom {
+                from = Day(t)
+                if from == nil { fail(line, "valid_from `\(t)` is not a date (YYYY-MM-DD)") }
+            }
+            if let (t, line) = r.validUntil {
+                until = Day(t)
+                if until == nil { fail(line, "valid_until `\(t)` is not a date (YYYY-MM-DD)") }
+            }
+            if let from, let until, until < from {
+                fail(r.validUntil?.1 ?? r.line, "valid_until \(until) is before valid_from \(from)")
+            }
+            for a in addresses {
+                if let other = seenAddresses[a], other != id {
+                    problems.append(RegistryProblem(file: file, line: r.line, severity: .warning,
+                                                    message: "address \(a) of \(id) is also listed by \(other)"))
+                } else {
+                    seenAddresses[a] = id
+                }
+            }
+            for h in hostnames {
+                if let other = seenHostnames[h], other != id {
+                    problems.append(RegistryProblem(file: file, line: r.line, severity: .warning,
+                                                    message: "hostname \(h) of \(id) is also listed by \(other)"))
+                } else {
+                    seenHostnames[h] = id
+                }
+            }
+            if ok {
+                out.append(RegistryEntry(id: id, operatorName: r.operatorName?.0 ?? "", country: country, addresses: addresses,
+                                         hostnames: hostnames, purposes: purposes, validFrom: from, validUntil: until, line: r.line))
+            }
+        }
+        return out
+    }
+}
+
+enum YAMLRegistry {
+    static func parse(_ text: String, file: String, problems: inout [RegistryProblem]) -> [RegistryLoader.RawEntry] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            problems.append(RegistryProblem(file: file, line: yamlLine(error), message: "not valid YAML: \(error)"))
+            return []
+        } catch {
+            problems.append(RegistryProblem(file: file, line: 0, message: "not valid YAML: \(error)"))
+            return []
+        }
+        guard let root, let map = root.mapping else {
+            problems.append(RegistryProblem(file: file, line: 1, message: "expected a mapping with a `servers:` list"))
+            return []
+        }
+        guard let servers = map["servers"] else {
+            problems.append(RegistryProblem(file: file, line: 1, message: "no `servers:` list"))
+            return []
+        }
+        guard let list = servers.sequence else {
+            problems.append(RegistryProblem(file: file, line: line(servers), message: "`servers` must be a list of entries"))
+            return []
+        }
+        var out: [RegistryLoader.RawEntry] = []
+        for item in list {
+            guard let m = item.mapping else {
+                problems.append(RegistryProblem(file: file, line: line(item), message: "each server must be a mapping (id, country, addresses ...)"))
+                continue
+            }
+            var e = RegistryLoader.RawEntry(line: line(item))
+            for (k, v) in m {
+                guard let key = k.string else { continue }
+                switch key {
+                case "id": e.id = scalar(v)
+                case "operator": e.operatorName = scalar(v)
+                case "country": e.country = scalar(v)
+                case "addresses": e.addresses = strings(v, key, file, &problems)
+                case "hostnames": e.hostnames = strings(v, key, file, &problems)
+                case "purposes": e.purposes = strings(v, key, file, &problems)
+                case "valid_from": e.validFrom = scalar(v)
+                case "valid_until": e.validUntil = scalar(v)
+                default:
+                    problems.append(RegistryProblem(file: file, line: line(k), severity: .warning, message: "unknown key `\(key)` ignored"))
+                }
+            }
+            out.append(e)
+        }
+        return out
+    }
+
+    static func line(_ n: Node) -> Int { n.mark?.line ?? 0 }
+
+    static func scalar(_ n: Node) -> (String, Int)? {
+        guard let s = n.scalar?.string else { return nil }
+        return (s.trimmingCharacters(in: .whitespaces), line(n))
+    }
+
+    /// A list of scalars, or one scalar as a list of one.
+    static func strings(_ n: Node, _ key: String, _ file: String, _ problems: inout [RegistryProblem]) -> [(String, Int)] {
+        if let s = scalar(n) { return [s] }
+        guard let seq = n.sequence else {
+            problems.append(RegistryProblem(file: file, line: line(n), message: "`\(key)` must be a list"))
+            return []
+        }
+        return seq.compactMap { scalar($0) }
+    }
+
+    static func yamlLine(_ e: YamlError) -> Int {
+        switch e {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
+        default: return 0
+        }
+    }
+}
+
+enum CSVRegistry {
+    /// `id,operator,country,endpoint,purposes,valid_from,valid_until`, one row per
+    /// endpoint (address, CIDR or hostname); rows with the same id form one entry.
+    static func parse(_ text: String, file: String, problems: inout [RegistryProblem]) -> [RegistryLoader.RawEntry] {
+        var out: [RegistryLoader.RawEntry] = []
+        var byID: [String: Int] = [:]
+        var header: [String] = []
+        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNo = n + 1
+            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+            let fields = splitCSV(line)
+            if header.isEmpty {
+                header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let expected = ["id", "operator", "country", "endpoint", "purposes", "valid_from", "valid_until"]
+                if header != expected {
+                    problems.append(RegistryProblem(file: file, line: lineNo, message: "CSV header must be \(expected.joined(separator: ","))"))
+                    return []
+                }
+                continue
+            }
+            guard fields.count == header.count else {
+                problems.append(RegistryProblem(file: file, line: lineNo, message: "expected \(header.count) fields, found \(fields.count)"))
+                continue
+            }
+            let f = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            let id = f[0]
+            var e: RegistryLoader.RawEntry
+            if let i = byID[id] { e = out[i] } else {
+                e = RegistryLoader.RawEntry(line: lineNo)
+                e.id = (id, lineNo)
+                e.operatorName = (f[1], lineNo)
+                e.country = (f[2], lineNo)
+                e.purposes = f[4].split(separator: ";").map { (String($0).trimmingCharacters(in: .whitespaces), lineNo) }
+                if !f[5].isEmpty { e.validFrom = (f[5], lineNo) }
+                if !f[6].isEmpty { e.validUntil = (f[6], lineNo) }
+            }
+            let endpoint = f[3]
+            if endpoint.isEmpty {
+                problems.append(RegistryProblem(file: file, line: lineNo, message: "empty endpoint"))
+            } else if endpoint.first!.isNumber || endpoint.contains(":") {
+                e.addresses.append((endpoint, lineNo))
+            } else {
+                e.hostnames.append((endpoint, lineNo))
+            }
+            if let i = byID[id] { out[i] = e } else {
+                byID[id] = out.count
+                out.append(e)
+            }
+        }
+        if header.isEmpty { problems.append(RegistryProblem(file: file, line: 1, message: "empty registry")) }
+        return out
+    }
+
+    /// RFC 4180 fields: commas inside double quotes, "" for a quote.
+    static func splitCSV(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var chars = Array(line)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
+                } else { current.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+}

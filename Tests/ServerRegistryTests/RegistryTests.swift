@@ -1,0 +1,137 @@
+import ServerRegistry
+import Testing
+import WireBytes
+
+let goodYAML = """
+# approved overseas servers
+servers:
+  - id: REG-2026-0001
+    operator: Example Cloud GmbH
+    country: DE
+    addresses: [203.0.113.0/24, "2001:db8:10::/48", 198.51.100.7]
+    hostnames: [mqtt.example.de, "*.ota.example.com"]
+    purposes: [telemetry, firmware-update]
+    valid_from: 2026-01-01
+    valid_until: 2027-12-31
+  - id: REG-2026-0002
+    operator: Remote Service Ltd
+    country: GB
+    addresses: [203.0.113.128/25]
+    purposes: [remote-maintenance]
+    valid_from: 2025-01-01
+    valid_until: 2025-12-31
+"""
+
+func t(_ day: String) -> Int64 { Int64(Day(day)!.days) * 86_400 * 1_000_000_000 + 3_600_000_000_000 }
+
+@Suite struct RegistryTests {
+    @Test func loadsTheContractExample() {
+        let (registry, problems) = RegistryLoader.load(text: goodYAML, file: "r.yaml")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(registry.entries.count == 2)
+        let e = registry.entries[0]
+        #expect(e.id == "REG-2026-0001" && e.country == "DE" && e.line == 3)
+        #expect(e.addresses.map(\.description) == ["203.0.113.0/24", "2001:db8:10::/48", "198.51.100.7/32"])
+        #expect(e.validUntil?.description == "2027-12-31")
+    }
+
+    @Test func matchesByLongestPrefixHostnameWindowAndPurpose() {
+        let (r, _) = RegistryLoader.load(text: goodYAML, file: "r.yaml")
+        let inside = IPAddress("203.0.113.9")!, narrower = IPAddress("203.0.113.200")!
+        #expect(r.match(server: inside, hostname: nil, time: t("2026-06-01"), category: "telemetry") == RegistryMatch(status: .registered, entryIndex: 0))
+        #expect(r.match(server: inside, hostname: nil, time: t("2026-06-01"), category: "web").status == .purposeMismatch)
+        #expect(r.match(server: inside, hostname: nil, time: t("2028-01-01"), category: "telemetry").status == .expired)
+        #expect(r.match(server: inside, hostname: nil, time: t("2027-12-31"), category: "telemetry").status == .registered) // inclusive
+        // The /25 of entry 2 is longer than entry 1's /24: it decides, and it has expired.
+        #expect(r.match(server: narrower, hostname: nil, time: t("2026-06-01"), category: "remote-maintenance") == RegistryMatch(status: .expired, entryIndex: 1))
+        // ... but a hostname that entry 1 lists still matches it, validly.
+        #expect(r.match(server: narrower, hostname: "fw.ota.example.com", time: t("2026-06-01"), category: "firmware-update").status == .registered)
+        #expect(r.match(server: IPAddress("192.0.2.1")!, hostname: "ota.example.com", time: t("2026-06-01"), category: "telemetry").status == .unregistered)
+        #expect(r.match(server: IPAddress("192.0.2.1")!, hostname: "MQTT.example.de.", time: t("2026-06-01"), category: "telemetry").status == .registered)
+        #expect(r.match(server: IPAddress("2001:db8:10:ffff::1")!, hostname: nil, time: t("2026-06-01"), category: "telemetry").status == .registered)
+        #expect(r.match(server: IPAddress("2001:db8:11::1")!, hostname: nil, time: t("2026-06-01"), category: "telemetry").status == .unregistered)
+    }
+
+    @Test func everyProblemHasItsLine() {
+        let bad = """
+        servers:
+          - id: A
+            country: Germany
+            addresses: [203.0.113.1/24, 999.1.1.1]
+            hostnames: ["bad name"]
+            purposes: [telemetry, spying]
+            valid_from: 2026-02-30
+            valid_until: tomorrow
+          - id: A
+            country: DE
+            addresses: [198.51.100.0/24]
+            purposes: [web]
+            valid_from: 2026-05-01
+            valid_until: 2026-01-01
+          - country: FR
+            addresses: [192.0.2.0/24]
+        """
+        let (registry, problems) = RegistryLoader.load(text: bad, file: "bad.yaml")
+        #expect(registry.entries.isEmpty)
+        let lines = problems.filter { $0.severity == .error }.map(\.line)
+        #expect(lines == [3, 4, 4, 5, 6, 7, 8, 9, 14, 15], "\(problems.map(\.description))")
+        #expect(problems.allSatisfy { $0.file == "bad.yaml" })
+        #expect(problems.contains { $0.message.contains("duplicate id A (first at line 2)") })
+    }
+
+    @Test func overlappingEntriesAreWarnings() {
+        let yaml = """
+        servers:
+          - {id: A, country: DE, addresses: [192.0.2.0/24], purposes: [web]}
+          - {id: B, country: DE, addresses: [192.0.2.0/24], purposes: [web]}
+        """
+        let (r, problems) = RegistryLoader.load(text: yaml, file: "o.yaml")
+        #expect(r.entries.count == 2)
+        #expect(problems.map(\.severity) == [.warning])
+    }
+
+    @Test func notYAMLSaysWhere() {
+        let (_, problems) = RegistryLoader.load(text: "servers:\n  - id: [unclosed\n", file: "x.yaml")
+        #expect(problems.count == 1 && problems[0].line >= 2 && problems[0].message.hasPrefix("not valid YAML"))
+    }
+
+    @Test func csvRegistryGroupsRowsById() {
+        let csv = """
+        id,operator,country,endpoint,purposes,valid_from,valid_until
+        REG-1,"Example Cloud, GmbH",DE,203.0.113.0/24,telemetry;firmware-update,2026-01-01,2027-12-31
+        REG-1,"Example Cloud, GmbH",DE,*.ota.example.com,telemetry;firmware-update,2026-01-01,2027-12-31
+        REG-2,Other,US,2001:db8::/32,web,,
+        REG-3,Bad,US,300.1.1.1,web,2026-01-01,
+        """
+        let (r, problems) = RegistryLoader.load(text: csv, file: "r.csv")
+        #expect(r.entries.count == 2)
+        #expect(r.entries[0].operatorName == "Example Cloud, GmbH")
+        #expect(r.entries[0].addresses.count == 1 && r.entries[0].hostnames.count == 1)
+        #expect(r.entries[1].validUntil == nil)
+        #expect(problems.map(\.line) == [5])
+    }
+
+    @Test(arguments: ["2026-13-01", "2026-02-29", "26-01-01", "2026-1-1", "x", ""])
+    func notDates(_ s: String) { #expect(Day(s) == nil) }
+
+    @Test func datesRoundTrip() {
+        for s in ["1970-01-01", "2000-02-29", "2026-11-23", "2099-12-31"] { #expect(Day(s)?.description == s) }
+        #expect(Day(nanoseconds: -1).description == "1969-12-31")
+    }
+
+    @Test func mutatedRegistriesNeverCrash() {
+        var rng: UInt64 = 7
+        let base = Array(goodYAML.utf8)
+        for _ in 0 ..< 300 {
+            rng = rng &* 6364136223846793005 &+ 1
+            var m = base
+            let i = Int(rng >> 33) % m.count
+            switch rng % 3 {
+            case 0: m[i] = UInt8((rng >> 13) & 0x7F)
+            case 1: m.removeSubrange(i ..< min(m.count, i + Int(rng >> 50) % 20))
+            default: m = Array(m.prefix(i))
+            }
+            _ = RegistryLoader.load(text: String(decoding: m, as: UTF8.self), file: "m.yaml")
+        }
+    }
+}
