@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "ServerRegistry", "WireBytes", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "Inspection", "ServerRegistry", "WireBytes", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
         .target(name: "Flows", dependencies: ["WireBytes"]),
+        .target(name: "Inspection", dependencies: ["WireBytes"]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Pipeline"]),
@@ -35,6 +36,7 @@ let package = Package(
         .testTarget(name: "CaptureFormatsTests", dependencies: ["CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "CaptureFormats", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "WireBytes"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats"]),
     ]

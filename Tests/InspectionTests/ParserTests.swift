@@ -1,0 +1,130 @@
+import Inspection
+import Testing
+import WireBytes
+
+/// A TLS 1.3-style ClientHello with SNI, ALPN and supported_versions.
+func clientHello(sni: String?, alpn: [String] = ["h2"], split: Int? = nil) -> [UInt8] {
+    func u16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    var ext: [UInt8] = []
+    if let sni {
+        let name = Array(sni.utf8)
+        let entry = [0] + u16(name.count) + name
+        let list = u16(entry.count) + entry
+        ext += u16(0) + u16(list.count) + list
+    }
+    if !alpn.isEmpty {
+        var l: [UInt8] = []
+        for p in alpn { l += [UInt8(p.utf8.count)] + Array(p.utf8) }
+        let body = u16(l.count) + l
+        ext += u16(16) + u16(body.count) + body
+    }
+    ext += u16(43) + u16(5) + [4, 0x0A, 0x0A, 0x03, 0x04]   // GREASE, TLS 1.3
+    var body: [UInt8] = [3, 3] + [UInt8](repeating: 7, count: 32) + [0] + u16(4) + [0x13, 0x01, 0x13, 0x02] + [1, 0]
+    body += u16(ext.count) + ext
+    let hs: [UInt8] = [1, UInt8(body.count >> 16), UInt8(body.count >> 8 & 0xFF), UInt8(body.count & 0xFF)] + body
+    guard let split else { return [22, 3, 1] + u16(hs.count) + hs }
+    let a = Array(hs[..<split]), b = Array(hs[split...])
+    return [22, 3, 1] + u16(a.count) + a + [22, 3, 1] + u16(b.count) + b
+}
+
+@Suite struct TLSTests {
+    @Test func sniAlpnVersion() {
+        let ch = clientHello(sni: "mqtt.example.de")
+        let r = ch.withUnsafeBytes { TLSHandshake.parseClientHello(stream: $0) }
+        #expect(r.value?.serverName == "mqtt.example.de")
+        #expect(r.value?.alpn == ["h2"])
+        #expect(r.value?.version == 0x0304)
+    }
+
+    @Test func clientHelloAcrossRecordsAndSegments() {
+        let ch = clientHello(sni: "ota.example.com", split: 20)
+        let whole = ch.withUnsafeBytes { TLSHandshake.parseClientHello(stream: $0) }
+        #expect(whole.value?.serverName == "ota.example.com")
+        // Every prefix is either incomplete (asking for more than it has) or complete.
+        for cut in 0 ..< ch.count {
+            let r = Array(ch.prefix(cut)).withUnsafeBytes { TLSHandshake.parseClientHello(stream: $0) }
+            guard case let .incomplete(needed) = r else { Issue.record("cut \(cut): \(r)"); continue }
+            #expect(needed > cut)
+        }
+    }
+
+    @Test func notTLS() {
+        let r = Array("GET / HTTP/1.1\r\n".utf8).withUnsafeBytes { TLSHandshake.parseClientHello(stream: $0) }
+        guard case .invalid = r else { Issue.record("\(r)"); return }
+    }
+
+    @Test func mutationsNeverCrash() {
+        let seed = clientHello(sni: "a.example.org", alpn: ["mqtt", "x"], split: 50)
+        var rng: UInt64 = 99
+        for _ in 0 ..< 3000 {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            var m = seed
+            let i = Int(rng >> 33) % m.count
+            if rng & 1 == 0 { m[i] = UInt8(truncatingIfNeeded: rng >> 20) } else { m[i] = 0xFF; if i + 1 < m.count { m[i + 1] = 0xFF } }
+            _ = m.withUnsafeBytes { TLSHandshake.parseClientHello(stream: $0) }
+            _ = m.withUnsafeBytes { TLSHandshake.parseDTLSClientHello(datagram: $0) }
+        }
+    }
+}
+
+@Suite struct DNSTests {
+    /// A response: question ota.example.com A, answers CNAME -> cdn.example.net, A 203.0.113.5.
+    static let response: [UInt8] = {
+        var m: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0]
+        m += [3] + Array("ota".utf8) + [7] + Array("Example".utf8) + [3] + Array("com".utf8) + [0, 0, 1, 0, 1]
+        // CNAME: owner = pointer to offset 12; target cdn.example.net
+        let target: [UInt8] = [3] + Array("cdn".utf8) + [7] + Array("example".utf8) + [3] + Array("net".utf8) + [0]
+        m += [0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, UInt8(target.count)] + target
+        let cdnOffset = 12 + 21 + 12
+        m += [0xC0, UInt8(cdnOffset), 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 5]
+        return m
+    }()
+
+    @Test func questionAndAnswers() throws {
+        let info = try #require(Self.response.withUnsafeBytes { DNSMessage.parse($0) })
+        #expect(info.isResponse && info.id == 0x1234)
+        #expect(info.question == "ota.example.com")
+        #expect(info.answers == [
+            DNSAnswer(owner: "ota.example.com", data: .name("cdn.example.net")),
+            DNSAnswer(owner: "cdn.example.net", data: .address(IPAddress("203.0.113.5")!)),
+        ])
+        #expect(Self.response.withUnsafeBytes { DNSMessage.looksLikeDNS($0) })
+    }
+
+    @Test func compressionLoopEndsTheParse() {
+        // The question name points at itself.
+        let m: [UInt8] = [0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1]
+        #expect(m.withUnsafeBytes { DNSMessage.parse($0) } == nil)
+    }
+
+    @Test func mutationsNeverCrash() {
+        var rng: UInt64 = 5
+        for _ in 0 ..< 5000 {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            var m = Self.response
+            let i = Int(rng >> 33) % m.count
+            m[i] = UInt8(truncatingIfNeeded: rng >> 17)
+            if rng & 4 == 0 { m = Array(m.prefix(Int(rng >> 40) % m.count)) }
+            _ = m.withUnsafeBytes { DNSMessage.parse($0) }
+        }
+    }
+}
+
+@Suite struct HTTPTests {
+    @Test func requestHeaders() {
+        let req = Array("GET /firmware/v2.3.bin HTTP/1.1\r\nHost: fw.example.com\r\nUser-Agent: plc/1.0\r\nAccept: */*\r\n\r\n".utf8)
+        let r = req.withUnsafeBytes { HTTPMessage.parseRequest($0) }
+        #expect(r.value == HTTPRequestInfo(method: "GET", target: "/firmware/v2.3.bin", version: "HTTP/1.1",
+                                           host: "fw.example.com", userAgent: "plc/1.0"))
+        // Split before the blank line: incomplete, but a partial parse keeps whole lines.
+        let cut = Array(req.prefix(60))
+        guard case .incomplete = cut.withUnsafeBytes({ HTTPMessage.parseRequest($0) }) else { Issue.record("expected incomplete"); return }
+        #expect(cut.withUnsafeBytes { HTTPMessage.parseRequest($0, partial: true) }.value?.host == "fw.example.com")
+    }
+
+    @Test func response() {
+        let resp = Array("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1048576\r\n\r\nXXXX".utf8)
+        let r = resp.withUnsafeBytes { HTTPMessage.parseResponse($0) }
+        #expect(r.value?.status == 200 && r.value?.contentLength == 1_048_576 && r.value?.contentType == "application/octet-stream")
+    }
+}
