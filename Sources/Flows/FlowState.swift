@@ -1,3 +1,4 @@
+import Inspection
 import WireBytes
 
 /// How a flow ended (or why it was emitted while still going).
@@ -25,6 +26,8 @@ public struct FlowState: Sendable {
     /// bit 2: from `b`. Bit 3: SYN+ACK from `a`; bit 4: from `b`. Bit 5: tunnelled.
     public var bits: UInt8 = 0
     public var end: FlowEnd = .idle
+    /// What the flow carries, as far as inspection has found.
+    public var inspection = InspectionState()
 
     @usableFromInline static let firstFromA: UInt8 = 1, synFromA: UInt8 = 2, synFromB: UInt8 = 4
     @usableFromInline static let synAckFromA: UInt8 = 8, synAckFromB: UInt8 = 16, tunnelledBit: UInt8 = 32
@@ -60,6 +63,10 @@ public struct FlowState: Sendable {
     }
 
     public var tunnelled: Bool { bits & FlowState.tunnelledBit != 0 }
+
+    /// Whether a packet from `a` (`fromA`) comes from the endpoint that sent the first packet.
+    @inlinable
+    public func fromInitiator(_ fromA: Bool) -> Bool { fromA == (bits & FlowState.firstFromA != 0) }
 
     /// TCP: both sides sent FIN, or either sent RST.
     @inlinable

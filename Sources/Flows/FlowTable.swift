@@ -1,3 +1,4 @@
+import Inspection
 import WireBytes
 
 /// Timeouts and bounds of the flow table: named, in one place, reported when reached.
@@ -66,8 +67,10 @@ public struct FlowTable: ~Copyable {
     public static var bytesPerFlow: Int { MemoryLayout<FlowState>.stride + 2 * MemoryLayout<UInt32>.stride }
 
     /// Adds one packet to its flow, first handing `emit` every flow that has ended by
-    /// this packet's time.
-    public mutating func add(_ p: FlowPacket, emit: (FlowState) -> Void) {
+    /// this packet's time. Returns the flow's slab index (valid until the next `add`)
+    /// and whether the packet came from the flow's initiator.
+    @discardableResult
+    public mutating func add(_ p: FlowPacket, emit: (FlowState) -> Void) -> (index: Int, fromInitiator: Bool) {
         if p.timestamp > now { now = p.timestamp }
         if now >= nextSweep {
             if nextSweep != .min { sweep(emit: emit) }
@@ -90,7 +93,7 @@ public struct FlowTable: ~Copyable {
                     return add(p, emit: emit)
                 }
                 flows[index].add(p, fromA: fromA)
-                return
+                return (index, flows[index].fromInitiator(fromA))
             }
             i = (i + 1) & mask
         }
@@ -110,7 +113,17 @@ public struct FlowTable: ~Copyable {
         count += 1
         stats.flowsCreated += 1
         if count > stats.peakLiveFlows { stats.peakLiveFlows = count }
+        return (count - 1, true)
     }
+
+    /// In-place access to a live flow's inspection state (index from `add`).
+    @inlinable
+    public mutating func withInspection<R>(at index: Int, _ body: (inout InspectionState) -> R) -> R {
+        body(&flowsPointer[index].inspection)
+    }
+
+    @usableFromInline
+    var flowsPointer: UnsafeMutablePointer<FlowState> { flows.baseAddress! }
 
     /// Ends every live flow (end of input), in the order they began.
     public mutating func flush(emit: (FlowState) -> Void) {

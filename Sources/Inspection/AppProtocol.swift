@@ -1,0 +1,64 @@
+/// Application protocols a flow can be found to speak; names as the contract's `app`.
+public enum AppProtocol: UInt8, Sendable, CaseIterable {
+    case unknown = 0
+    case tls, dtls, quic, http, dns, dot, doh
+    case mqtt, coap, lwm2m, modbus, dnp3, opcua, bacnet, s7comm, iec104, enip, mms
+    case ssh, rdp, vnc, telnet
+    case ntp, ftp, amqp, snmp, syslog
+    case netflow, ipfix
+
+    public var name: String {
+        switch self {
+        case .unknown: return "unknown"
+        case .tls: return "tls"
+        case .dtls: return "dtls"
+        case .quic: return "quic"
+        case .http: return "http"
+        case .dns: return "dns"
+        case .dot: return "dot"
+        case .doh: return "doh"
+        case .mqtt: return "mqtt"
+        case .coap: return "coap"
+        case .lwm2m: return "lwm2m"
+        case .modbus: return "modbus"
+        case .dnp3: return "dnp3"
+        case .opcua: return "opcua"
+        case .bacnet: return "bacnet"
+        case .s7comm: return "s7comm"
+        case .iec104: return "iec104"
+        case .enip: return "enip"
+        case .mms: return "mms"
+        case .ssh: return "ssh"
+        case .rdp: return "rdp"
+        case .vnc: return "vnc"
+        case .telnet: return "telnet"
+        case .ntp: return "ntp"
+        case .ftp: return "ftp"
+        case .amqp: return "amqp"
+        case .snmp: return "snmp"
+        case .syslog: return "syslog"
+        case .netflow: return "netflow"
+        case .ipfix: return "ipfix"
+        }
+    }
+}
+
+/// What kind of data a flow carries: the contract's `category`. The table that
+/// decides it is `CategoryRules`.
+public enum PayloadCategory: UInt8, Sendable, CaseIterable {
+    case unknown = 0
+    case telemetry, remoteMaintenance, firmwareUpdate, nameResolution, timeSync, fileTransfer, web
+
+    public var name: String {
+        switch self {
+        case .unknown: return "unknown"
+        case .telemetry: return "telemetry"
+        case .remoteMaintenance: return "remote-maintenance"
+        case .firmwareUpdate: return "firmware-update"
+        case .nameResolution: return "name-resolution"
+        case .timeSync: return "time-sync"
+        case .fileTransfer: return "file-transfer"
+        case .web: return "web"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// The one table that gives each flow its payload category. A detector may refine it
+/// (`DetectorFindings.category`): that wins over the protocol's row here.
+///
+/// | category | protocols / evidence | why |
+/// | --- | --- | --- |
+/// | telemetry | MQTT, CoAP, LwM2M, AMQP, OPC UA, Modbus, DNP3, IEC 104, S7comm, BACnet, EtherNet/IP, MMS | device and process data leaving the plant |
+/// | remote-maintenance | SSH, RDP, VNC, Telnet | interactive sessions into equipment; the regulation asks for a log of each |
+/// | firmware-update | HTTP requests or responses naming firmware images (path, Content-Type, Content-Disposition), MQTT topics and CoAP/LwM2M paths with ota/firmware/update, LwM2M object 5 | code flowing into equipment |
+/// | name-resolution | DNS, DoT, DoH | |
+/// | time-sync | NTP | |
+/// | file-transfer | FTP | bulk files, not firmware by evidence |
+/// | web | HTTP, TLS, QUIC without more specific evidence | generic web/cloud API traffic |
+/// | unknown | anything else, including NetFlow/IPFIX export, SNMP and syslog (management plane: reported as what they are, not as payload data) | |
+public enum CategoryRules {
+    public static func category(of app: AppProtocol) -> PayloadCategory {
+        switch app {
+        case .mqtt, .coap, .lwm2m, .amqp, .opcua, .modbus, .dnp3, .iec104, .s7comm, .bacnet, .enip, .mms:
+            return .telemetry
+        case .ssh, .rdp, .vnc, .telnet: return .remoteMaintenance
+        case .dns, .dot, .doh: return .nameResolution
+        case .ntp: return .timeSync
+        case .ftp: return .fileTransfer
+        case .http, .tls, .quic, .dtls: return .web
+        case .unknown, .netflow, .ipfix, .snmp, .syslog: return .unknown
+        }
+    }
+
+    /// Words in a path, topic or file name that say "firmware" (lower-cased input).
+    public static func namesFirmware(_ text: String) -> Bool {
+        let t = text.lowercased()
+        for word in ["firmware", "/ota", "ota/", "ota_", "fota", "/fw/", "fw_update", "update.bin", ".bin", ".hex", ".img", ".swu", ".fw", "upgrade"]
+        where t.contains(word) { return true }
+        return false
+    }
+}

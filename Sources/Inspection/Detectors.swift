@@ -1,0 +1,57 @@
+/// Every detector, in the order they are asked: the most specific first, so a
+/// protocol that rides on another's framing (RDP on TPKT, DoT on TLS) wins.
+public enum Detectors {
+    static let all: [any ProtocolDetector.Type] = [
+        TLSDetector.self, HTTPDetector.self, SSHDetector.self, MQTTDetector.self,
+        DNSDetector.self, QUICDetector.self, DTLSDetector.self,
+        ModbusDetector.self, DNP3Detector.self, IEC104Detector.self, TPKTDetector.self,
+        OPCUADetector.self, BACnetDetector.self, ENIPDetector.self, CoAPDetector.self,
+        NTPDetector.self, VNCDetector.self, TelnetDetector.self, FTPDetector.self,
+        AMQPDetector.self, SNMPDetector.self, SyslogDetector.self, FlowExportDetector.self,
+    ]
+
+    /// Detectors (as bits) that apply to each transport.
+    static let tcpMask: UInt64 = mask(for: .tcp)
+    static let udpMask: UInt64 = mask(for: .udp)
+
+    static func mask(for t: Transport) -> UInt64 {
+        var m: UInt64 = 0
+        for (i, d) in all.enumerated() where d.transports.contains(t) { m |= 1 << UInt64(i) }
+        return m
+    }
+}
+
+/// Bounds on inspection work per flow: named, in one place.
+public enum InspectionLimits {
+    /// Payload packets a flow is inspected for before it is left `unknown`.
+    public static let packetBudget = 12
+    /// Packets a flow is followed after detection to gather metadata (DNS answers,
+    /// HTTP response headers).
+    public static let metadataBudget = 24
+    /// First bytes of each TCP direction kept when a message spans segments.
+    public static let streamBytes = 16 * 1024
+    /// Hostnames remembered per input from DNS answers.
+    public static let dnsNames = 1 << 20
+}
+
+/// What inspection knows of one flow; kept in the flow table (16 bytes, no references).
+public struct InspectionState: Sendable, Equatable {
+    public var app: AppProtocol = .unknown
+    public var category: PayloadCategory = .unknown
+    public var payloadPackets: UInt8 = 0
+    /// Detection finished (detected and metadata gathered, or budget spent).
+    public var done = false
+    /// Detectors that ruled themselves out, as bits of `Detectors.all`.
+    var excluded: UInt64 = 0
+    /// `NameTable` id of the server's name (0 = none).
+    public var hostname: UInt32 = 0
+    /// Slot + 1 of this flow's reassembly buffers (0 = none).
+    var stream: UInt32 = 0
+
+    public init() {}
+
+    /// The category this flow is reported with.
+    public var effectiveCategory: PayloadCategory {
+        category != .unknown ? category : CategoryRules.category(of: app)
+    }
+}

@@ -1,0 +1,39 @@
+import WireBytes
+
+/// TLS over TCP: a ClientHello (SNI, ALPN) or ServerHello/ApplicationData records.
+/// DNS over TLS is TLS to port 853; DNS over HTTPS is TLS whose ALPN/SNI name a DoH
+/// service (the path is encrypted, so a known resolver name is the evidence).
+enum TLSDetector: ProtocolDetector {
+    static let app = AppProtocol.tls
+    static let transports: [Transport] = [.tcp]
+    static let dohResolvers: Set<String> = [
+        "dns.google", "dns.google.com", "cloudflare-dns.com", "mozilla.cloudflare-dns.com", "one.one.one.one",
+        "dns.quad9.net", "doh.opendns.com", "dns.adguard.com", "doh.cleanbrowsing.org", "dns.nextdns.io",
+        "chrome.cloudflare-dns.com", "dns11.quad9.net", "doh.dns.sb",
+    ]
+
+    static func inspect(_ p: PayloadView, _ f: inout DetectorFindings) -> DetectorVerdict {
+        let b = p.bytes
+        guard b.count >= 3 else { return .needMore }
+        guard b[1] == 3, b[2] <= 4, (20 ... 24).contains(b[0]) else { return .excluded }
+        if b[0] == 22, b.count >= 6, b[5] == 1 {
+            switch TLSHandshake.parseClientHello(stream: b) {
+            case let .complete(info, _):
+                f.hostname = info.serverName
+                if p.usesPort(853) { return .detected(.dot) }
+                if let sni = info.serverName, dohResolvers.contains(sni.lowercased()) { return .detected(.doh) }
+                return .detected(.tls)
+            case .incomplete:
+                return .needMore
+            case .invalid:
+                return .excluded
+            }
+        }
+        // A ServerHello, or a capture that starts mid-session: a well-formed record header.
+        let length = Int(b[3]) << 8 | Int(b[4])
+        guard b.count >= 5, length > 0, length <= 16384 + 2048 else { return .excluded }
+        // The ClientHello usually carries the name: wait for it a little if this is the server.
+        if b[0] == 22, p.index == 0, b.count >= 6, b[5] == 2 { return .detected(p.usesPort(853) ? .dot : .tls) }
+        return p.usesPort(853) ? .detected(.dot) : .detected(.tls)
+    }
+}
