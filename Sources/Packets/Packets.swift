@@ -1,1 +1,0 @@
-// Packets: link, network and transport headers decoded in place into reusable values.
