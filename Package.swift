@@ -22,13 +22,13 @@ let package = Package(
         .target(name: "WireBytes", dependencies: ["CShims"]),
         .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
-        .target(name: "Flows", dependencies: ["WireBytes", "Inspection"]),
+        .target(name: "Flows", dependencies: ["WireBytes", "Inspection", "Packets"]),
         .target(name: "Inspection", dependencies: ["WireBytes"]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "Inspection"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Pipeline"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -8,6 +8,7 @@ public enum Detectors {
         OPCUADetector.self, BACnetDetector.self, ENIPDetector.self, CoAPDetector.self,
         NTPDetector.self, VNCDetector.self, TelnetDetector.self, FTPDetector.self,
         AMQPDetector.self, SNMPDetector.self, SyslogDetector.self, FlowExportDetector.self,
+        CIPIODetector.self, RDPUDPDetector.self,
     ]
 
     /// Detectors (as bits) that apply to each transport.

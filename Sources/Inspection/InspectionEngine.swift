@@ -33,13 +33,17 @@ public struct InspectionEngine: ~Copyable {
             return
         }
 
-        // Reassembled start of this direction's stream, when one is being kept.
+        // Detectors judge the start of a direction's stream: once a message spans
+        // segments, they see the reassembled start (and may rule themselves out on it);
+        // a lone later segment may still carry a new message (S7 after a COTP connect),
+        // so it is tried too, without ruling anything out.
         var verdictNeedsMore = false
-        let runOn = { (bytes: UnsafeRawBufferPointer, reassembled: Bool, s: inout InspectionState, findings: inout DetectorFindings) -> Bool in
+        let candidates = (transport == .tcp ? Detectors.tcpMask : Detectors.udpMask)
+        func run(_ bytes: UnsafeRawBufferPointer, reassembled: Bool, markExclusions: Bool,
+                 _ s: inout InspectionState, _ findings: inout DetectorFindings) -> Bool {
             let view = PayloadView(bytes: bytes, transport: transport, fromInitiator: fromInitiator,
                                    sourcePort: sourcePort, destinationPort: destinationPort, index: index, reassembled: reassembled)
-            let candidates = (transport == .tcp ? Detectors.tcpMask : Detectors.udpMask) & ~s.excluded
-            var bits = candidates
+            var bits = candidates & ~s.excluded
             while bits != 0 {
                 let i = bits.trailingZeroBitCount
                 bits &= bits - 1
@@ -50,7 +54,7 @@ public struct InspectionEngine: ~Copyable {
                 case .needMore:
                     verdictNeedsMore = true
                 case .excluded:
-                    s.excluded |= 1 << UInt64(i)
+                    if markExclusions { s.excluded |= 1 << UInt64(i) }
                 }
             }
             return false
@@ -58,12 +62,16 @@ public struct InspectionEngine: ~Copyable {
 
         var detected = false
         if transport == .tcp, let sequence, s.stream != 0 {
-            if let bytes = streams.append(slot: Int(s.stream) - 1, fromInitiator: fromInitiator, sequence: sequence, payload: payload) {
-                detected = runOn(bytes, true, &s, &findings)
+            let slot = Int(s.stream) - 1
+            let firstOfDirection = !streams.hasStarted(slot: slot, fromInitiator: fromInitiator)
+            if let bytes = streams.append(slot: slot, fromInitiator: fromInitiator, sequence: sequence, payload: payload),
+               bytes.count > payload.count {
+                detected = run(bytes, reassembled: true, markExclusions: true, &s, &findings)
             }
+            if !detected { detected = run(payload, reassembled: false, markExclusions: firstOfDirection, &s, &findings) }
         } else {
-            detected = runOn(payload, false, &s, &findings)
-            // A message that spans segments: start keeping this direction's bytes.
+            detected = run(payload, reassembled: false, markExclusions: true, &s, &findings)
+            // A message that may span segments: start keeping this direction's bytes.
             if !detected, verdictNeedsMore, transport == .tcp, let sequence, s.stream == 0 {
                 s.stream = UInt32(streams.open() + 1)
                 _ = streams.append(slot: Int(s.stream) - 1, fromInitiator: fromInitiator, sequence: sequence, payload: payload)
@@ -132,6 +140,10 @@ struct StreamPool {
             started.append(false)
         }
         return slot
+    }
+
+    func hasStarted(slot: Int, fromInitiator: Bool) -> Bool {
+        started[2 * slot + (fromInitiator ? 0 : 1)]
     }
 
     mutating func close(_ slot: Int) {

@@ -79,6 +79,11 @@ extension PacketDecoder {
     /// be compressed to one byte.
     static func decodePPP(_ f: UnsafeRawBufferPointer, at start: Int, into p: inout DecodedPacket) {
         var offset = start
+        // Cisco HDLC framing in a PPP capture (routers write it under DLT_PPP too).
+        if f.count - offset >= 4, f[offset] == 0x0F || f[offset] == 0x8F, f[offset + 1] == 0 {
+            decodeEtherType(f.u16be(offset + 2), f, at: offset + 4, into: &p)
+            return
+        }
         if f.count - offset >= 2, f[offset] == 0xFF, f[offset + 1] == 0x03 { offset += 2 }
         guard f.count - offset >= 1 else {
             p.stop = .truncated(.ppp, needed: 1, available: 0, at: offset)

@@ -41,3 +41,22 @@ public enum PacketDecoder {
         }
     }
 }
+
+extension PacketDecoder {
+    /// Decodes a transport header at the start of `ipPayload` (a reassembled datagram):
+    /// ports, flags and the payload range, relative to `ipPayload`.
+    public static func decodeTransport(protocol proto: UInt8, _ ipPayload: UnsafeRawBufferPointer, into p: inout DecodedPacket) {
+        p.stop = nil
+        p.hasTransport = false
+        p.ipProtocol = proto
+        decodeTransport(proto, ipPayload, at: 0, end: ipPayload.count, into: &p)
+    }
+
+    /// The IP payload of a decoded packet within its frame: from the transport header
+    /// (or a later fragment's data) to the end of the IP packet, clamped to the capture.
+    public static func ipPayloadRange(of p: DecodedPacket, frameCount: Int) -> Range<Int> {
+        let start = (p.fragment.isFragment && p.fragment.offset != 0) ? p.payloadOffset : p.transportOffset
+        let end = min(frameCount, p.ipOffset + p.ipLength)
+        return start < end ? start ..< end : start ..< start
+    }
+}

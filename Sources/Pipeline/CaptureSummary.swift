@@ -40,6 +40,11 @@ public struct CaptureSummary: Sendable {
 
     /// Opens and reads one input to the end, counting; nothing per packet is kept.
     public static func read(_ input: InputSource) -> CaptureSummary {
+        read(input) { _ in }
+    }
+
+    /// Opens and reads one input to the end, counting, and hands every packet to `visit`.
+    public static func read(_ input: InputSource, visit: (borrowing PacketRecord) -> Void) -> CaptureSummary {
         var summary = CaptureSummary(path: input.displayPath)
         var reader: CaptureReader
         do {
@@ -58,11 +63,11 @@ public struct CaptureSummary: Sendable {
             summary.openError = error.description
             return summary
         }
-        summary.count(&reader)
+        summary.count(&reader, visit: visit)
         return summary
     }
 
-    mutating func count(_ reader: inout CaptureReader) {
+    mutating func count(_ reader: inout CaptureReader, visit: (borrowing PacketRecord) -> Void) {
         format = reader.format
         compression = reader.compression
         bigEndian = reader.bigEndian
@@ -84,6 +89,7 @@ public struct CaptureSummary: Sendable {
                 perInterface.append(contentsOf: repeatElement(0, count: record.interface + 1 - perInterface.count))
             }
             perInterface[record.interface] += 1
+            visit(record)
         }
         self.packets = packets
         self.bytes = bytes

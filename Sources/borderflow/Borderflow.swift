@@ -19,7 +19,7 @@ struct Borderflow: ParsableCommand {
         A PATH may be a file, a directory (searched recursively) or - for standard input.
         """,
         version: BorderflowVersion.string,
-        subcommands: [Info.self, RegistryCommand.self]
+        subcommands: [Info.self, FlowsCommand.self, RegistryCommand.self]
     )
 }
 

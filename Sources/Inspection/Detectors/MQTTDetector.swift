@@ -32,12 +32,22 @@ enum MQTTDetector: ProtocolDetector {
         case 2:  // CONNACK: remaining length 2 (3.1.1) or more (5)
             return (length >= 2 && b[0] == 0x20 && p.usesPort(1883)) ? .detected(.mqtt) : .excluded
         case 3:  // PUBLISH: topic length, topic
-            guard p.usesPort(1883) || p.usesPort(8883), b.count >= body + 2 else { return .excluded }
+            guard b.count >= body + 2 else { return .excluded }
             let topicLength = Int(b[body]) << 8 | Int(b[body + 1])
-            guard topicLength > 0, body + 2 + topicLength <= b.count, topicLength <= length else { return .excluded }
-            let topic = String(decoding: UnsafeRawBufferPointer(rebasing: b[body + 2 ..< body + 2 + topicLength]), as: UTF8.self)
+            guard topicLength > 0, body + 2 + topicLength <= b.count, topicLength + 2 <= length else { return .excluded }
+            let topicBytes = UnsafeRawBufferPointer(rebasing: b[body + 2 ..< body + 2 + topicLength])
+            // Off the MQTT ports, ask for a message that fills the segment exactly and a
+            // printable topic: a PUBLISH header is otherwise too plain to trust.
+            if !(p.usesPort(1883) || p.usesPort(8883)) {
+                guard body + length == b.count, topicBytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return .excluded }
+            }
+            let topic = String(decoding: topicBytes, as: UTF8.self)
             if CategoryRules.namesFirmware(topic) || topic.lowercased().contains("ota") { f.category = .firmwareUpdate }
             return .detected(.mqtt)
+        case 4 where b.count == 4 && length == 2:  // PUBACK
+            return p.usesPort(1883) || p.index > 0 ? .detected(.mqtt) : .needMore
+        case 12 where b.count == 2 && length == 0, 13 where b.count == 2 && length == 0:  // PINGREQ, PINGRESP: two bytes, weak alone
+            return p.usesPort(1883) || p.index > 0 ? .detected(.mqtt) : .needMore
         default:
             return .excluded
         }

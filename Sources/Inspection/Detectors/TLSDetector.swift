@@ -15,6 +15,12 @@ enum TLSDetector: ProtocolDetector {
     static func inspect(_ p: PayloadView, _ f: inout DetectorFindings) -> DetectorVerdict {
         let b = p.bytes
         guard b.count >= 3 else { return .needMore }
+        // SSLv2-framed ClientHello (old clients offering SSLv3/TLS): 2-byte length with
+        // the high bit set, message type 1, a version 0x0002 or 0x03xx.
+        if b[0] & 0x80 != 0, b[2] == 1, b.count >= 5, (b[3] == 3 && b[4] <= 4) || (b[3] == 0 && b[4] == 2),
+           Int(b[0] & 0x7F) << 8 | Int(b[1]) <= b.count + 16384 {
+            return .detected(.tls)
+        }
         guard b[1] == 3, b[2] <= 4, (20 ... 24).contains(b[0]) else { return .excluded }
         if b[0] == 22, b.count >= 6, b[5] == 1 {
             switch TLSHandshake.parseClientHello(stream: b) {

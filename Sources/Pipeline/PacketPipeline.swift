@@ -1,0 +1,133 @@
+import CaptureFormats
+import Flows
+import Inspection
+import Packets
+import WireBytes
+
+/// Counters of what the packet path met, per input: reported, never dropped silently.
+public struct PacketStats: Sendable, Equatable {
+    public var packets = 0
+    /// Packets that reached a flow (IP with a transport, or reassembled).
+    public var flowPackets = 0
+    /// Frames without IP (ARP, LLDP, PPP control ...).
+    public var nonIP = 0
+    /// Frames cut or malformed before their transport header (by layer name).
+    public var decodeStops: [String: Int] = [:]
+    public var tunnelled = 0
+    public var fragments = FragmentStats()
+    public var flows = FlowTableStats()
+
+    public init() {}
+}
+
+/// The per-packet path of one worker: decode, decapsulate tunnels, reassemble
+/// fragments, add to the flow table, inspect the first payloads; finished flows come
+/// out as `FlowRecord`s through `emit`. Allocation-free per packet in steady state.
+public struct PacketPipeline: ~Copyable {
+    public var table: FlowTable
+    public var engine = InspectionEngine()
+    public var reassembler = FragmentReassembler()
+    public var stats = PacketStats()
+    public let input: Int
+    var decoded = DecodedPacket()
+    var lastTime: Int64 = 0
+    /// Reused: flows the table ended during one `add`, and a reassembled datagram.
+    var finished: [FlowState] = []
+    var datagram: [UInt8] = []
+
+    public init(input: Int = 0, config: FlowTableConfig = FlowTableConfig()) {
+        self.input = input
+        table = FlowTable(config: config)
+    }
+
+    /// Handles one captured packet.
+    public mutating func process(_ r: PacketRecord, emit: (FlowRecord) -> Void) {
+        stats.packets += 1
+        let time = r.timestamp == PacketRecord.noTimestamp ? lastTime : r.timestamp
+        lastTime = time
+        PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded)
+        var tunnelled = false
+        var depth = 0
+        while depth < Tunnels.maxDepth, decoded.stop == nil, Tunnels.decapsulate(r.data, &decoded) {
+            tunnelled = true
+            depth += 1
+        }
+        if tunnelled { stats.tunnelled += 1 }
+        guard decoded.network == .ipv4 || decoded.network == .ipv6 else {
+            if let stop = decoded.stop, decoded.network == .none { stats.decodeStops[stop.layer.rawValue, default: 0] += 1 } else { stats.nonIP += 1 }
+            return
+        }
+        if decoded.fragment.isFragment {
+            // The closure fills a local buffer (moved out of self, so no copy of the
+            // array and no overlapping access); fragments are rare, the copy is bounded.
+            var buffer: [UInt8] = []
+            swap(&buffer, &datagram)
+            var completedBytes = -1
+            reassembler.add(decoded, frame: r.data, time: time) { bytes, ipBytes in
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: bytes)
+                completedBytes = ipBytes
+            }
+            if completedBytes >= 0 {
+                var inner = decoded
+                buffer.withUnsafeBytes { bytes in
+                    PacketDecoder.decodeTransport(protocol: inner.ipProtocol, bytes, into: &inner)
+                    inner.ipLength = completedBytes
+                    inner.fragment = FragmentInfo()
+                    addToFlow(inner, payload: inner.payload(in: bytes), time: time, tunnelled: tunnelled, emit: emit)
+                }
+            }
+            swap(&buffer, &datagram)
+            return
+        }
+        if let stop = decoded.stop, !decoded.hasTransport, decoded.ipProtocol == IPProtocolNumber.tcp || decoded.ipProtocol == IPProtocolNumber.udp {
+            // IP without its transport header (cut by the snap length): ports unknown.
+            stats.decodeStops[stop.layer.rawValue, default: 0] += 1
+        }
+        let p = decoded
+        addToFlow(p, payload: p.payload(in: r.data), time: time, tunnelled: tunnelled, emit: emit)
+    }
+
+    mutating func addToFlow(_ p: DecodedPacket, payload: UnsafeRawBufferPointer, time: Int64, tunnelled: Bool,
+                            emit: (FlowRecord) -> Void) {
+        stats.flowPackets += 1
+        let fp = FlowPacket(timestamp: time, source: p.source, destination: p.destination,
+                            sourcePort: p.hasTransport ? p.sourcePort : 0, destinationPort: p.hasTransport ? p.destinationPort : 0,
+                            ipProtocol: p.ipProtocol, vlan: p.outerVLAN, ipLength: p.ipLength,
+                            tcpFlags: p.ipProtocol == IPProtocolNumber.tcp ? p.tcpFlags : 0, tunnelled: tunnelled)
+        var ended: [FlowState] = []
+        swap(&ended, &finished)
+        let (index, fromInitiator) = table.add(fp) { ended.append($0) }
+        if !ended.isEmpty {
+            for f in ended { emitFlow(f, emit: emit) }
+            ended.removeAll(keepingCapacity: true)
+        }
+        swap(&ended, &finished)
+        guard payload.count > 0, p.hasTransport, p.ipProtocol == IPProtocolNumber.tcp || p.ipProtocol == IPProtocolNumber.udp else { return }
+        let transport: Transport = p.ipProtocol == IPProtocolNumber.tcp ? .tcp : .udp
+        table.withInspection(at: index) { state in
+            if state.done { return }
+            engine.inspect(&state, payload: payload, transport: transport, fromInitiator: fromInitiator,
+                           sourcePort: p.sourcePort, destinationPort: p.destinationPort,
+                           sequence: transport == .tcp ? p.tcpSequence : nil)
+        }
+    }
+
+    mutating func emitFlow(_ f: FlowState, emit: (FlowRecord) -> Void) {
+        var state = f.inspection
+        engine.releaseStream(&state)
+        let o = f.oriented
+        emit(FlowRecord(flow: o, source: .packets, app: state.app.name, category: state.effectiveCategory.name,
+                        hostname: engine.hostname(of: state, server: o.server), input: input))
+    }
+
+    /// End of input: every live flow is emitted.
+    public mutating func finish(emit: (FlowRecord) -> Void) {
+        reassembler.finish()
+        var ended: [FlowState] = []
+        table.flush { ended.append($0) }
+        for f in ended { emitFlow(f, emit: emit) }
+        stats.fragments = reassembler.stats
+        stats.flows = table.stats
+    }
+}
