@@ -1,0 +1,80 @@
+import Flows
+import WireBytes
+
+/// The contract's rules, with their severities.
+public enum Rule: String, Sendable, CaseIterable, Comparable {
+    case unregisteredOverseasServer = "unregistered-overseas-server"
+    case expiredRegistration = "expired-registration"
+    case purposeMismatch = "purpose-mismatch"
+    case unknownDestination = "unknown-destination"
+    case remoteMaintenance = "remote-maintenance"
+
+    public var severity: Severity {
+        switch self {
+        case .unregisteredOverseasServer, .expiredRegistration: return .high
+        case .purposeMismatch: return .medium
+        case .unknownDestination: return .low
+        case .remoteMaintenance: return .info
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .unregisteredOverseasServer: return "A device talks to a server abroad that no registry entry names, by address or hostname."
+        case .expiredRegistration: return "A device talks to a registered server outside the entry's validity window."
+        case .purposeMismatch: return "A device sends a registered server data of a category the entry does not list among its purposes."
+        case .unknownDestination: return "A device talks to a public address that no geo source places in a country."
+        case .remoteMaintenance: return "A remote-maintenance session crosses the border (recorded in the maintenance log)."
+        }
+    }
+
+    var order: Int { Rule.allCases.firstIndex(of: self)! }
+    public static func < (a: Rule, b: Rule) -> Bool { a.order < b.order }
+}
+
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case info, low, medium, high
+
+    var rank: Int {
+        switch self {
+        case .info: return 0
+        case .low: return 1
+        case .medium: return 2
+        case .high: return 3
+        }
+    }
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// Every flow of one rule to one server address, aggregated (the contract's finding).
+public struct Finding: Sendable, Equatable {
+    public var rule: Rule
+    public var server: IPAddress
+    public var country: String?
+    public var hostnames: Set<String> = []
+    public var devices: Set<IPAddress> = []
+    public var apps: Set<String> = []
+    public var categories: Set<String> = []
+    public var flows = 0
+    public var bytes: UInt64 = 0
+    public var first = Int64.max
+    public var last = Int64.min
+    public var registryEntry: String?
+    /// Inputs the flows came from (indexes into the report's inputs), for SARIF locations.
+    public var inputs: Set<Int> = []
+
+    public var severity: Severity { rule.severity }
+
+    mutating func add(_ r: FlowRecord) {
+        if let h = r.hostname { hostnames.insert(h) }
+        devices.insert(r.flow.client)
+        apps.insert(r.app)
+        categories.insert(r.category)
+        flows += 1
+        bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
+        first = min(first, r.flow.first)
+        last = max(last, r.flow.last)
+        inputs.insert(r.input)
+    }
+}

@@ -1,0 +1,114 @@
+import Flows
+import ServerRegistry
+import WireBytes
+
+/// Where an address is: the country code a geo source gives, or nil.
+public protocol CountryLookup: Sendable {
+    func country(for address: IPAddress) -> String?
+}
+
+/// The home jurisdictions, the geo sources and the registry: everything that turns a
+/// flow into a verdict. Pure: the same flows give the same findings.
+public struct Policy: Sendable {
+    public let home: Set<String>
+    public let geo: CountryLookup
+    public let registry: Registry
+
+    public init(home: Set<String>, geo: CountryLookup, registry: Registry) {
+        self.home = home
+        self.geo = geo
+        self.registry = registry
+    }
+
+    /// Fills the record's geography and registry fields, and says which rules it meets.
+    public func judge(_ r: inout FlowRecord) -> [Rule] {
+        let server = r.flow.server
+        if SpecialAddresses.isSpecial(server) {
+            r.serverCountry = nil
+            r.crossBorder = false
+            r.registry = RegistryStatus.notApplicable.rawValue
+            return []
+        }
+        let country = geo.country(for: server)
+        r.serverCountry = country
+        guard let country else {
+            r.crossBorder = false
+            r.registry = RegistryStatus.notApplicable.rawValue
+            return [.unknownDestination]
+        }
+        r.crossBorder = !home.contains(country)
+        guard r.crossBorder else {
+            r.registry = RegistryStatus.notApplicable.rawValue
+            return []
+        }
+        var rules: [Rule] = []
+        let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: r.category)
+        r.registry = match.status.rawValue
+        switch match.status {
+        case .unregistered: rules.append(.unregisteredOverseasServer)
+        case .expired: rules.append(.expiredRegistration)
+        case .purposeMismatch: rules.append(.purposeMismatch)
+        case .registered, .notApplicable: break
+        }
+        if r.category == "remote-maintenance" { rules.append(.remoteMaintenance) }
+        return rules
+    }
+
+    public func entryID(for r: FlowRecord) -> String? {
+        let match = registry.match(server: r.flow.server, hostname: r.hostname, time: r.flow.first, category: r.category)
+        return match.entryIndex.map { registry.entries[$0].id }
+    }
+}
+
+/// Findings aggregated incrementally, per (rule, server), as flows arrive.
+public struct FindingAggregator: Sendable {
+    public private(set) var findings: [FindingKey: Finding] = [:]
+
+    public struct FindingKey: Hashable, Sendable {
+        public var rule: Rule
+        public var server: IPAddress
+
+        public init(rule: Rule, server: IPAddress) {
+            self.rule = rule
+            self.server = server
+        }
+    }
+
+    public init() {}
+
+    public mutating func add(_ r: FlowRecord, rules: [Rule], registryEntry: String?) {
+        for rule in rules {
+            let key = FindingKey(rule: rule, server: r.flow.server)
+            var f = findings[key] ?? Finding(rule: rule, server: r.flow.server, country: r.serverCountry)
+            f.add(r)
+            if f.registryEntry == nil { f.registryEntry = registryEntry }
+            findings[key] = f
+        }
+    }
+
+    public mutating func merge(_ other: FindingAggregator) {
+        for (k, f) in other.findings {
+            guard var mine = findings[k] else { findings[k] = f; continue }
+            mine.hostnames.formUnion(f.hostnames)
+            mine.devices.formUnion(f.devices)
+            mine.apps.formUnion(f.apps)
+            mine.categories.formUnion(f.categories)
+            mine.flows += f.flows
+            mine.bytes &+= f.bytes
+            mine.first = min(mine.first, f.first)
+            mine.last = max(mine.last, f.last)
+            mine.inputs.formUnion(f.inputs)
+            if mine.registryEntry == nil { mine.registryEntry = f.registryEntry }
+            findings[k] = mine
+        }
+    }
+
+    /// Findings in a stable order: severity, rule, then server address.
+    public var sorted: [Finding] {
+        findings.values.sorted { a, b in
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.rule != b.rule { return a.rule < b.rule }
+            return a.server < b.server
+        }
+    }
+}

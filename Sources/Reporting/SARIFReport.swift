@@ -1,0 +1,67 @@
+import Pipeline
+import Policy
+
+/// SARIF 2.1.0: one result per finding, rule metadata, locations naming the captures.
+/// Code-scanning services and IDE viewers read it as they read a linter's output.
+extension ScanReport {
+    static func level(_ s: Severity) -> String {
+        switch s {
+        case .high: return "error"
+        case .medium: return "warning"
+        case .low, .info: return "note"
+        }
+    }
+
+    public var sarif: JSON {
+        let rules: [JSON] = Rule.allCases.map { r in
+            .object([
+                ("id", .string(r.rawValue)),
+                ("name", .string(r.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())),
+                ("shortDescription", .object([("text", .string(r.summary))])),
+                ("defaultConfiguration", .object([("level", .string(ScanReport.level(r.severity)))])),
+                ("properties", .object([("severity", .string(r.severity.rawValue))])),
+            ])
+        }
+        let artifacts: [JSON] = result.inputs.map { .object([("location", .object([("uri", .string(uri($0.summary.path)))]))]) }
+        let results: [JSON] = result.findings.sorted.map { f in
+            let names = f.hostnames.isEmpty ? "" : " (\(f.hostnames.sorted().joined(separator: ", ")))"
+            let text = "\(f.rule.summary) Server \(f.server)\(names) in \(f.country ?? "an unknown country"): \(f.flows) flows from \(f.devices.count) devices, \(f.bytes) bytes."
+            let locations: [JSON] = f.inputs.sorted().map { i in
+                .object([("physicalLocation", .object([
+                    ("artifactLocation", .object([("uri", .string(uri(result.inputs[i].summary.path))), ("index", .int(i))])),
+                ]))])
+            }
+            var props = ScanReport.json(f)
+            if case let .object(m) = props { props = .object(m.filter { $0.0 != "rule" }) }
+            return .object([
+                ("ruleId", .string(f.rule.rawValue)),
+                ("ruleIndex", .int(Rule.allCases.firstIndex(of: f.rule)!)),
+                ("level", .string(ScanReport.level(f.severity))),
+                ("message", .object([("text", .string(text))])),
+                ("locations", .array(locations)),
+                ("partialFingerprints", .object([("borderflow/v1", .string("\(f.rule.rawValue)/\(f.server)"))])),
+                ("properties", props),
+            ])
+        }
+        return .object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([.object([
+                ("tool", .object([("driver", .object([
+                    ("name", .string("borderflow")),
+                    ("version", .string(version)),
+                    ("semanticVersion", .string(version)),
+                    ("rules", .array(rules)),
+                ]))])),
+                ("artifacts", .array(artifacts)),
+                ("results", .array(results)),
+                ("properties", .object([("home", .array(home.map(JSON.string)))])),
+            ])])),
+        ])
+    }
+
+    /// A relative path as it is; an absolute one as a file: URI (SARIF wants URIs).
+    func uri(_ path: String) -> String {
+        path.hasPrefix("/") ? "file://" + path : path
+    }
+}

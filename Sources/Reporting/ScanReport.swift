@@ -1,0 +1,116 @@
+import Flows
+import Pipeline
+import Policy
+
+/// Renders a scan: the contract's JSON report, NDJSON, CSV, text, SARIF, and the
+/// remote-maintenance log.
+public struct ScanReport {
+    public let result: ScanResult
+    public let home: [String]
+    public let version: String
+    public let includeFlows: Bool
+
+    public init(result: ScanResult, home: [String], version: String, includeFlows: Bool = false) {
+        self.result = result
+        self.home = home
+        self.version = version
+        self.includeFlows = includeFlows
+    }
+
+    static func time(_ ns: Int64) -> JSON { .string(Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6)) }
+
+    public static func json(_ f: Finding) -> JSON {
+        .object([
+            ("rule", .string(f.rule.rawValue)),
+            ("severity", .string(f.severity.rawValue)),
+            ("server", .object([
+                ("ip", .string(f.server.description)),
+                ("country", .optional(f.country)),
+                ("hostnames", .array(f.hostnames.sorted().map(JSON.string))),
+            ])),
+            ("devices", .array(f.devices.sorted().map { .string($0.description) })),
+            ("apps", .array(f.apps.sorted().map(JSON.string))),
+            ("categories", .array(f.categories.sorted().map(JSON.string))),
+            ("flows", .int(f.flows)),
+            ("bytes", .int(Int64(clamping: f.bytes))),
+            ("first", time(f.first)),
+            ("last", time(f.last)),
+            ("registryEntry", .optional(f.registryEntry)),
+        ])
+    }
+
+    public var findingCounts: [(String, JSON)] {
+        var counts: [Rule: Int] = [:]
+        for f in result.findings.findings.values { counts[f.rule, default: 0] += 1 }
+        return Rule.allCases.compactMap { r in counts[r].map { (r.rawValue, .int($0)) } }
+    }
+
+    public var json: JSON {
+        var members: [(String, JSON)] = [
+            ("tool", .object([("name", .string("borderflow")), ("version", .string(version))])),
+            ("home", .array(home.map(JSON.string))),
+            ("inputs", .array(result.inputs.map { $0.summary.json })),
+            ("summary", .object([
+                ("packets", .int(result.packets)),
+                ("flows", .int(result.flowCount)),
+                ("crossBorderFlows", .int(result.crossBorderFlows)),
+                ("findings", .object(findingCounts)),
+            ])),
+            ("findings", .array(result.findings.sorted.map(ScanReport.json))),
+        ]
+        if includeFlows { members.append(("flows", .array(result.flows.map { FlowRecordReport.json($0) }))) }
+        return .object(members)
+    }
+
+    /// One finding per line (flows too, with --include-flows), each with a `type`.
+    public var ndjson: String {
+        var out = ""
+        for f in result.findings.sorted {
+            guard case let .object(m) = ScanReport.json(f) else { continue }
+            out += JSON.object([("type", .string("finding"))] + m).rendered() + "\n"
+        }
+        if includeFlows {
+            for r in result.flows {
+                guard case let .object(m) = FlowRecordReport.json(r) else { continue }
+                out += JSON.object([("type", .string("flow"))] + m).rendered() + "\n"
+            }
+        }
+        return out
+    }
+
+    /// One row per finding.
+    public var csv: String {
+        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry\n"
+        for f in result.findings.sorted {
+            let fields: [JSON] = [
+                .string(f.rule.rawValue), .string(f.severity.rawValue), .string(f.server.description), .optional(f.country),
+                .string(f.hostnames.sorted().joined(separator: ";")),
+                .string(f.devices.sorted().map(\.description).joined(separator: ";")),
+                .string(f.apps.sorted().joined(separator: ";")), .string(f.categories.sorted().joined(separator: ";")),
+                .int(f.flows), .int(Int64(clamping: f.bytes)), ScanReport.time(f.first), ScanReport.time(f.last), .optional(f.registryEntry),
+            ]
+            out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// The retention record: one CSV row per cross-border remote-maintenance session.
+    public var maintenanceLog: String {
+        var out = "start,end,device,remote_address,remote_port,country,app,bytes_to_remote,bytes_from_remote,registry_entry,hostname\n"
+        for r in result.maintenanceSessions {
+            let f = r.flow
+            let fields: [JSON] = [
+                ScanReport.time(f.first), ScanReport.time(f.last), .string(f.client.description), .string(f.server.description),
+                .int(Int(f.serverPort)), .optional(r.serverCountry), .string(r.app),
+                .int(Int64(clamping: f.bytesToServer)), .int(Int64(clamping: f.bytesToClient)),
+                .optional(registryEntryFor(r)), .optional(r.hostname),
+            ]
+            out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    func registryEntryFor(_ r: FlowRecord) -> String? {
+        result.findings.findings[FindingAggregator.FindingKey(rule: .remoteMaintenance, server: r.flow.server)]?.registryEntry
+    }
+}
