@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "Inspection", "ServerRegistry", "Policy", "Geo", "WireBytes", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,12 +25,13 @@ let package = Package(
         .target(name: "Flows", dependencies: ["WireBytes", "Inspection", "Packets"]),
         .target(name: "Inspection", dependencies: ["WireBytes"]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PlantSynth", dependencies: ["WireBytes", "CLz4"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "Inspection", "Policy"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Policy", "Pipeline"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -42,6 +43,6 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes"]),
     ]
 )

@@ -3,7 +3,7 @@
 # Safe to run again; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
-packages=(libpcap-dev liblz4-dev zlib1g-dev pkg-config)
+packages=(libpcap-dev liblz4-dev zlib1g-dev pkg-config tor-geoipdb)
 # Extra packages for a purpose, e.g. the peer comparison: install-deps.sh tcpdump tshark
 packages+=("$@")
 

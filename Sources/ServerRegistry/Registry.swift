@@ -91,8 +91,10 @@ public struct Registry: Sendable {
         var best = RegistryMatch(status: .unregistered, entryIndex: nil)
         for i in candidates {
             let e = entries[i]
+            // A flow whose payload said nothing (category unknown) is no evidence of a
+            // purpose: only a known category can mismatch.
             let status: RegistryStatus = !e.isValid(on: day) ? .expired
-                : (e.purposes.contains(category) ? .registered : .purposeMismatch)
+                : (e.purposes.contains(category) || category == "unknown" ? .registered : .purposeMismatch)
             if best.entryIndex == nil || status < best.status { best = RegistryMatch(status: status, entryIndex: i) }
         }
         return best

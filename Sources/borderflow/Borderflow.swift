@@ -19,7 +19,7 @@ struct Borderflow: ParsableCommand {
         A PATH may be a file, a directory (searched recursively) or - for standard input.
         """,
         version: BorderflowVersion.string,
-        subcommands: [ScanCommand.self, FlowsCommand.self, Info.self, RegistryCommand.self]
+        subcommands: [ScanCommand.self, FlowsCommand.self, Info.self, RegistryCommand.self, SynthCommand.self]
     )
 }
 

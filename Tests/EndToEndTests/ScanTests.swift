@@ -1,0 +1,112 @@
+import Foundation
+import Geo
+import Pipeline
+import PlantSynth
+import Policy
+import Reporting
+import ServerRegistry
+import Testing
+import WireBytes
+
+enum Package {
+    static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+struct GeoTable: CountryLookup {
+    let db: GeoDatabase
+    func country(for address: IPAddress) -> String? { db.country(for: address)?.description }
+}
+
+func scan(_ paths: [String], geo: String, registry: String, home: [String] = ["CN"], keepFlows: Bool = false) throws -> ScanReport {
+    let db = try GeoDatabase.load(paths: [geo])
+    let (reg, problems) = RegistryLoader.load(path: registry)
+    #expect(problems.isEmpty)
+    let policy = Policy(home: Set(home), geo: GeoTable(db: db), registry: reg)
+    let result = Scan.run(paths.map { .file($0) }, policy: policy, keepFlows: keepFlows)
+    return ScanReport(result: result, home: home, version: "0.1.0", includeFlows: keepFlows)
+}
+
+@Suite struct ScanTests {
+    /// The bundled example scans to exactly the reviewed report.
+    @Test func bundledExampleMatchesItsReviewedReport() throws {
+        let c = Package.root + "/Captures/"
+        let report = try scan([c + "plant-example.pcapng"], geo: c + "plant-example-geo.csv", registry: c + "plant-example-registry.yaml")
+        let produced = report.json.rendered(pretty: true).replacingOccurrences(of: Package.root + "/", with: "") + "\n"
+        let expected = try String(contentsOfFile: c + "plant-example-report.json", encoding: .utf8)
+        #expect(produced == expected)
+    }
+
+    /// synth's ground truth, scanned at another seed and size: every expected finding, nothing else.
+    @Test func synthesizedPlantFindsItsGroundTruth() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bf-synth-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = SynthOptions()
+        options.seed = 42
+        options.targetBytes = 3 << 20
+        options.format = .pcap
+        let fd = open(dir + "/plant.pcap", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var generator = PlantGenerator(options: options)
+        let summary = try generator.write(to: fd)
+        close(fd)
+        #expect(summary.packets > 1000)
+        try PlantModel.geoCSV.write(toFile: dir + "/geo.csv", atomically: true, encoding: .utf8)
+        try PlantModel.registryYAML.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        let report = try scan([dir + "/plant.pcap"], geo: dir + "/geo.csv", registry: dir + "/registry.yaml")
+        let found = Set(report.result.findings.sorted.map { "\($0.rule.rawValue) \($0.server)" })
+        let expected = Set(PlantModel.expectedFindings.map { "\($0.0) \($0.1)" })
+        #expect(found == expected)
+        #expect(report.result.inputs[0].summary.packets == summary.packets)
+        // The maintenance log has one row per session, with a header.
+        #expect(report.maintenanceLog.split(separator: "\n").count == report.result.maintenanceSessions.count + 1)
+    }
+
+    @Test func synthIsDeterministic() throws {
+        func make(_ seed: UInt64) throws -> Data {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-det-\(getpid())-\(seed).pcapng").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            var o = SynthOptions()
+            o.seed = seed
+            o.targetBytes = 200_000
+            o.format = .pcapngBig
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            var g = PlantGenerator(options: o)
+            _ = try g.write(to: fd)
+            close(fd)
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        #expect(try make(1) == make(1))
+        #expect(try make(1) != make(2))
+    }
+
+    /// The SARIF output validates against the SARIF 2.1.0 schema (Python jsonschema).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: Package.root + "/../shared/spec/sarif-schema-2.1.0.json"), "SARIF schema not present at ../shared/spec"))
+    func sarifValidatesAgainstTheSchema() throws {
+        let c = Package.root + "/Captures/"
+        let report = try scan([c + "plant-example.pcapng"], geo: c + "plant-example-geo.csv", registry: c + "plant-example-registry.yaml")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-\(getpid()).sarif").path
+        try report.sarif.rendered(pretty: true).write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", """
+        import json, sys
+        try:
+            import jsonschema
+        except ImportError:
+            print("SKIP: python jsonschema not installed"); sys.exit(0)
+        schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+        jsonschema.validate(doc, schema)
+        assert len(doc["runs"][0]["results"]) == 6
+        print("valid")
+        """, Package.root + "/../shared/spec/sarif-schema-2.1.0.json", path]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        check.standardError = pipe
+        try check.run()
+        check.waitUntilExit()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(check.terminationStatus == 0, "\(out)")
+    }
+}
