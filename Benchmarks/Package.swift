@@ -12,6 +12,15 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "Stages",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BorderflowKit", package: "borderflow"),
+            ],
+            path: "Benchmarks/Stages",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "CaptureReading",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

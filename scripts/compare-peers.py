@@ -34,8 +34,9 @@ def run_once(argv):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("capture", help="the capture every tool reads")
-    ap.add_argument("--borderflow", default=".build/release/borderflow")
-    ap.add_argument("--command", default="info", help="borderflow subcommand to time (info; scan once it exists)")
+    ap.add_argument("--borderflow", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "borderflow"))
+    ap.add_argument("--command", default="info", help="borderflow subcommand to time: info, flows, or scan")
+    ap.add_argument("--config", help="borderflow.yaml for scan (home, geo, registry); see borderflow synth --ground-truth")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--slow", action="store_true", help="also run tshark (minutes on a 1 GiB file)")
     ap.add_argument("--jobs", type=int, default=None, help="pass --jobs N to borderflow")
@@ -44,9 +45,11 @@ def main():
     f = a.capture
     size = os.path.getsize(f)
     bf = [a.borderflow, a.command, f]
+    if a.command == "scan":
+        bf += ["--config", a.config] if a.config else ["--home", "CN"]
     if a.jobs and a.command != "info":
         bf += ["--jobs", str(a.jobs)]
-    tools = [("borderflow " + a.command, bf),
+    tools = [("borderflow " + a.command, bf + (["-o", "/dev/null"] if a.command != "info" else [])),
              ("cat (I/O floor)", ["cat", f]),
              ("tcpdump -r -w /dev/null", ["tcpdump", "-r", f, "-w", "/dev/null"]),
              ("capinfos", ["capinfos", f]),

@@ -49,7 +49,11 @@ public final class BufferSource: ByteSource {
         UnsafeRawBufferPointer(rebasing: bytes[offset...])
     }
 
-    public func advance(_ count: Int) { offset = min(offset + count, bytes.count) }
+    public func advance(_ count: Int) {
+        offset = min(offset + count, bytes.count)
+        // A decompressor consumes its input through advance: drop what it has read.
+        if offset - released >= CaptureLimits.releaseInterval { release(upTo: offset) }
+    }
     public var position: Int { offset }
     public var endProblem: WireError? { nil }
 
