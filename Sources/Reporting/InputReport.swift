@@ -117,3 +117,42 @@ public enum InfoText {
         }.joined(separator: "\n") + "\n"
     }
 }
+
+/// An input read through the packet path: the input object plus what the path met.
+extension InputScan {
+    public var json: JSON {
+        guard case var .object(members) = summary.json else { return summary.json }
+        let s = stats
+        var notes: [JSON] = []
+        if s.flows.evictedForCapacity > 0 {
+            notes.append(.object([("message", .string("\(s.flows.evictedForCapacity) flows ended early: the flow table was full (\(s.flows.peakLiveFlows) live flows)")), ("layer", .string("flows"))]))
+        }
+        if s.fragments.incomplete > 0 {
+            notes.append(.object([("message", .string("\(s.fragments.incomplete) fragmented datagrams never completed (their fragments are not in any flow)")), ("layer", .string("fragments"))]))
+        }
+        if s.fragments.overlaps > 0 || s.fragments.oversized > 0 {
+            notes.append(.object([("message", .string("\(s.fragments.overlaps) overlapping and \(s.fragments.oversized) oversized fragments")), ("layer", .string("fragments"))]))
+        }
+        let decodeStops = s.decodeStops.values.reduce(0, +)
+        if decodeStops > 0 {
+            let byLayer = s.decodeStops.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            notes.append(.object([("message", .string("\(decodeStops) packets cut or malformed before their transport header (\(byLayer))")), ("layer", .string("packets"))]))
+        }
+        if let i = members.firstIndex(where: { $0.0 == "warnings" }), case let .array(w) = members[i].1 {
+            members[i].1 = .array(w + notes)
+        }
+        let errorsAt = members.firstIndex { $0.0 == "warnings" } ?? members.count
+        members.insert(("packetPath", .object([
+            ("flowPackets", .int(s.flowPackets)),
+            ("nonIP", .int(s.nonIP)),
+            ("tunnelled", .int(s.tunnelled)),
+            ("decodeStops", .object(s.decodeStops.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("fragments", .object([("fragments", .int(s.fragments.fragments)), ("reassembled", .int(s.fragments.reassembled)),
+                                   ("incomplete", .int(s.fragments.incomplete)), ("overlaps", .int(s.fragments.overlaps)),
+                                   ("oversized", .int(s.fragments.oversized))])),
+            ("flows", .object([("created", .int(s.flows.flowsCreated)), ("peakLive", .int(s.flows.peakLiveFlows)),
+                               ("evictedForCapacity", .int(s.flows.evictedForCapacity))])),
+        ])), at: errorsAt)
+        return .object(members)
+    }
+}

@@ -49,7 +49,7 @@ public struct ScanReport {
         var members: [(String, JSON)] = [
             ("tool", .object([("name", .string("borderflow")), ("version", .string(version))])),
             ("home", .array(home.map(JSON.string))),
-            ("inputs", .array(result.inputs.map { $0.summary.json })),
+            ("inputs", .array(result.inputs.map(\.json))),
             ("summary", .object([
                 ("packets", .int(result.packets)),
                 ("flows", .int(result.flowCount)),

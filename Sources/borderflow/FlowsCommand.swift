@@ -54,7 +54,7 @@ struct FlowsCommand: ParsableCommand {
         }
         if format == .json {
             let doc = JSON.object([
-                ("inputs", .array(scans.map(\.summary.json))),
+                ("inputs", .array(scans.map(\.json))),
                 ("flows", .array(collected.map { FlowRecordReport.json($0) })),
             ])
             out.write(doc.rendered(pretty: true) + "\n")
