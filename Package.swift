@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,13 +22,14 @@ let package = Package(
         .target(name: "WireBytes", dependencies: ["CShims"]),
         .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
+        .target(name: "FlowLogs", dependencies: ["WireBytes"]),
         .target(name: "Flows", dependencies: ["WireBytes", "Inspection", "Packets"]),
         .target(name: "Inspection", dependencies: ["WireBytes"]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
         .target(name: "PlantSynth", dependencies: ["WireBytes", "CLz4"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Flows", "ServerRegistry"]),
-        .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "Inspection", "Policy"]),
+        .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Policy", "Pipeline"]),
         .executableTarget(name: "borderflow", dependencies: [
             "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth",
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
         .testTarget(name: "CaptureFormatsTests", dependencies: ["CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "CaptureFormats", "WireBytes"]),
+        .testTarget(name: "FlowLogsTests", dependencies: ["FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "WireBytes", "Inspection"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WireBytes"]),

@@ -12,6 +12,14 @@ public struct CaptureProblem: Sendable, Equatable, CustomStringConvertible {
     /// Whether offsets count bytes of the decompressed stream rather than the file.
     public var decompressedOffset: Bool
 
+    public init(severity: Severity, error: WireError, note: StaticString = "", count: Int = 1, decompressedOffset: Bool = false) {
+        self.severity = severity
+        self.error = error
+        self.note = note
+        self.count = count
+        self.decompressedOffset = decompressedOffset
+    }
+
     public static func == (a: CaptureProblem, b: CaptureProblem) -> Bool {
         a.severity == b.severity && a.error == b.error && a.count == b.count
             && a.note.description == b.note.description

@@ -28,6 +28,8 @@ public struct CaptureSummary: Sendable {
     public var problems: [CaptureProblem] = []
     /// Why the input could not be opened at all.
     public var openError: String?
+    /// Set when the input is a raw flow-log file (5, 9 or 10 for IPFIX), not a capture.
+    public var flowLogVersion: UInt16?
 
     public init(path: String) { self.path = path }
 

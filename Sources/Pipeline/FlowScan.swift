@@ -1,4 +1,5 @@
 import CaptureFormats
+import FlowLogs
 import Flows
 
 /// One input read through the packet pipeline: what it held, and what the path met.
@@ -14,6 +15,15 @@ public enum FlowScan {
                            emit: (FlowRecord) -> Void) -> [InputScan] {
         var scans: [InputScan] = []
         for (index, input) in inputs.enumerated() {
+            if case let .file(path) = input {
+                var logStats = FlowLogStats()
+                if let summary = CaptureSummary.readFlowLogFile(path, input: index, stats: &logStats, emit: emit) {
+                    var stats = PacketStats()
+                    stats.flowLogs = logStats
+                    scans.append(InputScan(summary: summary, stats: stats))
+                    continue
+                }
+            }
             var pipeline = PacketPipeline(input: index, config: config)
             let summary = CaptureSummary.read(input) { record in
                 pipeline.process(record, emit: emit)

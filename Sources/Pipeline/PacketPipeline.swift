@@ -1,4 +1,5 @@
 import CaptureFormats
+import FlowLogs
 import Flows
 import Inspection
 import Packets
@@ -16,6 +17,8 @@ public struct PacketStats: Sendable, Equatable {
     public var tunnelled = 0
     public var fragments = FragmentStats()
     public var flows = FlowTableStats()
+    /// NetFlow/IPFIX export messages found in packets (or a raw flow-log file).
+    public var flowLogs = FlowLogStats()
 
     public init() {}
 }
@@ -27,6 +30,8 @@ public struct PacketPipeline: ~Copyable {
     public var table: FlowTable
     public var engine = InspectionEngine()
     public var reassembler = FragmentReassembler()
+    /// Export packets seen inside the capture are decoded too: their records are flows.
+    public var flowLogs = FlowLogDecoder()
     public var stats = PacketStats()
     public let input: Int
     var decoded = DecodedPacket()
@@ -105,6 +110,14 @@ public struct PacketPipeline: ~Copyable {
         swap(&ended, &finished)
         guard payload.count > 0, p.hasTransport, p.ipProtocol == IPProtocolNumber.tcp || p.ipProtocol == IPProtocolNumber.udp else { return }
         let transport: Transport = p.ipProtocol == IPProtocolNumber.tcp ? .tcp : .udp
+        if transport == .udp, FlowLogDecoder.looksLikeExport(payload) != nil {
+            let exporter = p.source
+            let input = self.input
+            var decoder = FlowLogDecoder()
+            swap(&decoder, &flowLogs)
+            decoder.decode(payload, exporter: exporter) { emit(FlowLogConversion.record($0, input: input)) }
+            swap(&decoder, &flowLogs)
+        }
         table.withInspection(at: index) { state in
             if state.done { return }
             engine.inspect(&state, payload: payload, transport: transport, fromInitiator: fromInitiator,
@@ -129,5 +142,6 @@ public struct PacketPipeline: ~Copyable {
         for f in ended { emitFlow(f, emit: emit) }
         stats.fragments = reassembler.stats
         stats.flows = table.stats
+        stats.flowLogs = flowLogs.stats
     }
 }

@@ -44,8 +44,10 @@ extension CaptureSummary {
         return .object(members)
     }
 
-    /// `pcap`, `pcap-nsec`, `pcapng`, with `+lz4`/`+gzip` for each compression layer.
+    /// `pcap`, `pcap-nsec`, `pcapng`, with `+lz4`/`+gzip` for each compression layer;
+    /// `ipfix`, `netflow-v5`, `netflow-v9` for raw flow-log files.
     public var formatName: String? {
+        if let v = flowLogVersion { return v == 10 ? "ipfix" : "netflow-v\(v)" }
         guard let format else { return nil }
         var name = format == .pcap ? (nanosecond ? "pcap-nsec" : "pcap") : "pcapng"
         for c in compression.reversed() { name += "+" + c.rawValue }
@@ -138,6 +140,9 @@ extension InputScan {
             let byLayer = s.decodeStops.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             notes.append(.object([("message", .string("\(decodeStops) packets cut or malformed before their transport header (\(byLayer))")), ("layer", .string("packets"))]))
         }
+        if s.flowLogs.setsWithoutTemplate > 0 {
+            notes.append(.object([("message", .string("\(s.flowLogs.setsWithoutTemplate) NetFlow/IPFIX data sets arrived before or without their template: counted, not decoded")), ("layer", .string("netflow"))]))
+        }
         if let i = members.firstIndex(where: { $0.0 == "warnings" }), case let .array(w) = members[i].1 {
             members[i].1 = .array(w + notes)
         }
@@ -152,6 +157,9 @@ extension InputScan {
                                    ("oversized", .int(s.fragments.oversized))])),
             ("flows", .object([("created", .int(s.flows.flowsCreated)), ("peakLive", .int(s.flows.peakLiveFlows)),
                                ("evictedForCapacity", .int(s.flows.evictedForCapacity))])),
+            ("flowLogs", .object([("messages", .int(s.flowLogs.messages)), ("dataRecords", .int(s.flowLogs.dataRecords)),
+                                  ("optionRecords", .int(s.flowLogs.optionRecords)), ("templates", .int(s.flowLogs.templates)),
+                                  ("setsWithoutTemplate", .int(s.flowLogs.setsWithoutTemplate)), ("malformed", .int(s.flowLogs.malformed))])),
         ])), at: errorsAt)
         return .object(members)
     }

@@ -134,3 +134,72 @@ func run(_ packets: [FlowPacket], config: FlowTableConfig = FlowTableConfig()) -
         #expect(FlowTable.bytesPerFlow < 200)
     }
 }
+
+import Packets
+
+/// Fragment reassembly: in-order, out-of-order, overlapping and never-completed
+/// fragments, and a mutation test over fragment headers.
+@Suite struct FragmentReassemblyTests {
+    /// An IPv4 fragment of a UDP datagram (payload offset `offset`, in 8-byte units).
+    static func fragment(id: UInt16, offset: Int, more: Bool, data: [UInt8]) -> [UInt8] {
+        let total = 20 + data.count
+        let flags = UInt16(offset / 8) | (more ? 0x2000 : 0)
+        return [0x45, 0, UInt8(total >> 8), UInt8(total & 0xFF), UInt8(id >> 8), UInt8(id & 0xFF), UInt8(flags >> 8), UInt8(flags & 0xFF),
+                64, 17, 0, 0, 10, 0, 0, 1, 198, 51, 100, 7] + data
+    }
+
+    static let datagram: [UInt8] = [0x13, 0x88, 0x00, 0x35, 0, 40, 0, 0] + (0 ..< 32).map { UInt8($0) }  // UDP 5000 -> 53, 32 bytes
+
+    func feed(_ frames: [[UInt8]], _ r: inout FragmentReassembler) -> [[UInt8]] {
+        var done: [[UInt8]] = []
+        var p = DecodedPacket()
+        for (i, f) in frames.enumerated() {
+            f.withUnsafeBytes { b in
+                PacketDecoder.decode(b, linkType: .raw, into: &p)
+                guard p.fragment.isFragment else { return }
+                r.add(p, frame: b, time: Int64(i)) { bytes, _ in done.append(Array(bytes)) }
+            }
+        }
+        return done
+    }
+
+    @Test func reassemblesInAnyOrder() {
+        let d = Self.datagram
+        let a = Self.fragment(id: 1, offset: 0, more: true, data: Array(d[0 ..< 16]))
+        let b = Self.fragment(id: 1, offset: 16, more: true, data: Array(d[16 ..< 32]))
+        let c = Self.fragment(id: 1, offset: 32, more: false, data: Array(d[32...]))
+        for order in [[a, b, c], [c, a, b], [b, c, a]] {
+            var r = FragmentReassembler()
+            #expect(feed(order, &r) == [d])
+            #expect(r.stats.reassembled == 1 && r.pendingCount == 0)
+        }
+        // Overlapping fragments are counted; the bytes that arrived first are kept.
+        var r = FragmentReassembler()
+        let dup = Self.fragment(id: 1, offset: 8, more: true, data: [UInt8](repeating: 0xEE, count: 16))
+        var expected = d
+        expected.replaceSubrange(16 ..< 24, with: [UInt8](repeating: 0xEE, count: 8))
+        #expect(feed([a, dup, b, c], &r) == [expected])
+        #expect(r.stats.overlaps == 2)
+        // Never completed: counted at the end.
+        var q = FragmentReassembler()
+        #expect(feed([a, c], &q).isEmpty)
+        q.finish()
+        #expect(q.stats.incomplete == 1)
+    }
+
+    @Test func mutatedFragmentsStayBounded() {
+        var rng: UInt64 = 17
+        func next() -> Int { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Int(rng >> 33) }
+        var r = FragmentReassembler()
+        for round in 0 ..< 3000 {
+            let id = UInt16(next() % 50)
+            var f = Self.fragment(id: id, offset: (next() % 9000) & ~7, more: next() % 3 != 0,
+                                  data: [UInt8](repeating: UInt8(round & 0xFF), count: next() % 64))
+            if next() % 4 == 0 { f[next() % f.count] ^= UInt8(1 << (next() % 8)) }
+            _ = feed([f], &r)
+            #expect(r.pendingCount <= FragmentLimits.maxPending)
+        }
+        r.finish()
+        #expect(r.stats.fragments > 0)
+    }
+}
