@@ -37,14 +37,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets only: where the fixtures are.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
-        .testTarget(name: "CaptureFormatsTests", dependencies: ["CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
-        .testTarget(name: "PacketsTests", dependencies: ["Packets", "CaptureFormats", "WireBytes"]),
-        .testTarget(name: "FlowLogsTests", dependencies: ["FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
+        .testTarget(name: "CaptureFormatsTests", dependencies: ["TestSupport", "CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
+        .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "CaptureFormats", "WireBytes"]),
+        .testTarget(name: "FlowLogsTests", dependencies: ["TestSupport", "FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "WireBytes", "Inspection"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
-        .testTarget(name: "GeoTests", dependencies: ["Geo", "WireBytes"]),
+        .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes"]),
     ]
 )

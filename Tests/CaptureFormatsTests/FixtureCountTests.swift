@@ -1,6 +1,7 @@
 import CaptureFormats
 import Foundation
 import Testing
+import TestSupport
 
 /// Every capture under ../shared/fixtures gives exactly the packet count capinfos gave
 /// (files.tsv), with no error; the legacy-LZ4 file is refused with a clear message.

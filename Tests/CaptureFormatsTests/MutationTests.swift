@@ -1,6 +1,7 @@
 import CaptureFormats
 import Foundation
 import Testing
+import TestSupport
 
 /// Fuzz-style: bit flips, truncations and overwritten length fields must never crash
 /// or hang a reader, every view must stay inside its record, and reading from a

@@ -1,18 +1,9 @@
 import CaptureFormats
 import Foundation
 import Testing
+import TestSupport
 import WireBytes
 
-/// `../shared/fixtures` from the package root, if present.
-enum Fixtures {
-    static let root: String = {
-        let here = URL(fileURLWithPath: #filePath)  // Tests/CaptureFormatsTests/Support.swift
-        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-    }()
-    static let available = FileManager.default.fileExists(atPath: root + "/files.tsv")
-    static let skipMessage: Comment = "third-party fixtures not present at ../shared/fixtures (see README: Tests)"
-}
 
 /// Builds capture files byte by byte, in either byte order.
 struct Bytes {

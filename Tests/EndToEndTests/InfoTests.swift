@@ -3,15 +3,8 @@ import Foundation
 import Pipeline
 import Reporting
 import Testing
+import TestSupport
 
-enum Fixtures {
-    static let root: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-    }()
-    static let available = FileManager.default.fileExists(atPath: root + "/files.tsv")
-    static let skipMessage: Comment = "third-party fixtures not present at ../shared/fixtures"
-}
 
 @Suite(.enabled(if: Fixtures.available, Fixtures.skipMessage))
 struct InfoTests {

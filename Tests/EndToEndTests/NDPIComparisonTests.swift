@@ -2,6 +2,7 @@ import Flows
 import Foundation
 import Pipeline
 import Testing
+import TestSupport
 import WireBytes
 
 /// borderflow against nDPI's own regression results on the same captures

@@ -6,11 +6,11 @@ import Policy
 import Reporting
 import ServerRegistry
 import Testing
+import TestSupport
 import WireBytes
 
 enum Package {
-    static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = Fixtures.packageRoot
 }
 
 struct GeoTable: CountryLookup {

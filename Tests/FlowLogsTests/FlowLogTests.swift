@@ -3,17 +3,9 @@ import FlowLogs
 import Foundation
 import Packets
 import Testing
+import TestSupport
 import WireBytes
 
-enum Fixtures {
-    static let root: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-    }()
-    static let available = FileManager.default.fileExists(atPath: root + "/files.tsv")
-    static let skipMessage: Comment = "third-party fixtures not present at ../shared/fixtures"
-    static let netflow = root + "/netflow/"
-}
 
 /// Every export payload (UDP) of a capture, with its exporter address, in order.
 func exportPayloads(_ path: String) throws -> [(IPAddress, [UInt8])] {

@@ -1,16 +1,9 @@
 import Foundation
 import Geo
 import Testing
+import TestSupport
 import WireBytes
 
-enum Fixtures {
-    static let root: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-    }()
-    static let available = FileManager.default.fileExists(atPath: root + "/files.tsv")
-    static let skipMessage: Comment = "third-party fixtures not present at ../shared/fixtures"
-}
 
 func load(_ text: String) throws -> RangeTable {
     var b = RangeTableBuilder()

@@ -2,16 +2,11 @@ import CaptureFormats
 import Foundation
 import Packets
 import Testing
+import TestSupport
 import WireBytes
 
-enum Fixtures {
-    static let root: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-    }()
-    static let available = FileManager.default.fileExists(atPath: root + "/files.tsv")
-    static let skipMessage: Comment = "third-party fixtures not present at ../shared/fixtures"
 
+extension Fixtures {
     /// Every packet of a fixture capture, decoded.
     static func decodeAll(_ name: String) throws -> [DecodedPacket] {
         var reader = try CaptureReader.open(path: root + "/" + name)
