@@ -25,11 +25,20 @@ public enum CategoryRules {
         }
     }
 
-    /// Words in a path, topic or file name that say "firmware" (lower-cased input).
+    static let firmwareWords: [[UInt8]] = ["firmware", "/ota", "ota/", "ota_", "fota", "/fw/", "fw_update", "update.bin",
+                                             ".bin", ".hex", ".img", ".swu", ".fw", "upgrade"].map { Array($0.utf8) }
+
+    /// Words in a path, topic or file name that say "firmware" (matched without case).
     public static func namesFirmware(_ text: String) -> Bool {
-        let t = text.lowercased()
-        for word in ["firmware", "/ota", "ota/", "ota_", "fota", "/fw/", "fw_update", "update.bin", ".bin", ".hex", ".img", ".swu", ".fw", "upgrade"]
-        where t.contains(word) { return true }
+        var t = Array(text.utf8)
+        for i in t.indices where t[i] >= 0x41 && t[i] <= 0x5A { t[i] += 0x20 }
+        for word in firmwareWords where t.count >= word.count {
+            var i = 0
+            while i + word.count <= t.count {
+                if t[i] == word[0], t[i ..< i + word.count].elementsEqual(word) { return true }
+                i += 1
+            }
+        }
         return false
     }
 }

@@ -51,6 +51,8 @@ public struct DetectorFindings {
     public var category: PayloadCategory?
     /// A DNS response's answers, for the address-to-name map.
     public var dns: DNSMessageInfo?
+    /// The detector has what it wanted from this flow: stop following it.
+    public var finished = false
 
     public init() {}
 }

@@ -27,6 +27,7 @@ public struct InspectionEngine: ~Copyable {
             if let d = Detectors.all.first(where: { $0.app == s.app }) ?? metadataDetector(s.app) {
                 _ = d.inspect(view, &findings)
                 merge(findings, into: &s)
+                if findings.finished { finish(&s) }
             } else {
                 finish(&s)
             }

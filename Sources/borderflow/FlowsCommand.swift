@@ -45,13 +45,19 @@ struct FlowsCommand: ParsableCommand {
         let out = try OutputTarget(path: output)
         var collected: [FlowRecord] = []
         if format == .csv { out.write(FlowRecordReport.csvHeader) }
+        var writer = FlowRecordWriter()
         let scans = FlowScan.run(Inputs.expand(paths)) { record in
             switch format {
-            case .ndjson: out.write(FlowRecordReport.json(record).rendered() + "\n")
-            case .csv: out.write(FlowRecordReport.csvRow(record))
+            case .ndjson: writer.ndjson(record)
+            case .csv: writer.csv(record)
             case .json: collected.append(record)
             }
+            if writer.buffer.count >= 1 << 16 {
+                out.write(writer.buffer)
+                writer.buffer.removeAll(keepingCapacity: true)
+            }
         }
+        out.write(writer.buffer)
         if format == .json {
             let doc = JSON.object([
                 ("inputs", .array(scans.map(\.json))),

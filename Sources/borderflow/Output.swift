@@ -25,6 +25,10 @@ struct OutputTarget {
         fputs(text, file)
     }
 
+    func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+
     func close() {
         fflush(file)
         if owned { fclose(file) }

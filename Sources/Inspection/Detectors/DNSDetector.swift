@@ -20,7 +20,10 @@ enum DNSDetector: ProtocolDetector {
         }
         // Without the port hint, ask for the name to look like one.
         if !(p.usesPort(53) || p.usesPort(5353) || p.usesPort(5355)), !q.contains(".") { return .excluded }
-        if info.isResponse { f.dns = info }
+        if info.isResponse {
+            f.dns = info
+            f.finished = true
+        }
         return .detected(.dns)
     }
 }

@@ -17,7 +17,7 @@ enum HTTPDetector: ProtocolDetector {
             if req.host == nil, req.target.hasPrefix("http://"), let host = req.target.dropFirst(7).split(separator: "/").first {
                 f.hostname = stripPort(String(host))
             }
-            if req.target.hasSuffix("/dns-query") || req.target.contains("/dns-query?") || req.contentType == "application/dns-message" {
+            if req.target.hasSuffix("/dns-query") || req.target.hasPrefix("/dns-query?") || req.contentType == "application/dns-message" {
                 return .detected(.doh)
             }
             if CategoryRules.namesFirmware(req.target) { f.category = .firmwareUpdate }
@@ -27,14 +27,18 @@ enum HTTPDetector: ProtocolDetector {
         }
         if HTTPMessage.startsLikeResponse(b) {
             if let resp = HTTPMessage.parseResponse(b).value {
+                f.finished = true  // request and response seen: nothing more to learn
                 let type = resp.contentType?.lowercased() ?? ""
-                if type.contains("octet-stream") || type.contains("firmware"),
-                   CategoryRules.namesFirmware(resp.contentDisposition ?? "") || type.contains("firmware") || (resp.contentLength ?? 0) > 65536 {
+                let binary = type.hasPrefix("application/octet-stream") || type.hasPrefix("application/x-firmware")
+                if binary, CategoryRules.namesFirmware(resp.contentDisposition ?? "") || type.hasSuffix("firmware") || (resp.contentLength ?? 0) > 65536 {
                     f.category = .firmwareUpdate
                 }
             }
             return .detected(.http)
         }
+        // Body bytes of a flow already known to be HTTP: wait for the response head
+        // a few packets, then stop following.
+        if p.index >= 6 { f.finished = true }
         return b.count < 8 ? .needMore : .excluded
     }
 
