@@ -21,11 +21,15 @@ public struct GeoDatabase: Sendable {
         var sources: [(String, Int)] = []
         for path in paths {
             let before = builder.entries.count
+            if let file = try? MappedFile(path: path), looksLikeMMDB(file.bytes) {
+                let db = try MaxMindDB(file: file)
+                try db.ranges(into: &builder)
+                sources.append((path, builder.entries.count - before))
+                builder.nextSource()
+                continue
+            }
             let bytes = try readAll(path)
             let failure: GeoLoadError? = bytes.withUnsafeBytes { b in
-                if looksLikeMMDB(b) {
-                    return GeoLoadError(file: path, line: 0, message: "MaxMind DB (.mmdb) sources are not read yet: give a CSV, tor geoip or RIR file")
-                }
                 do { try TextGeoSource.load(b, file: path, into: &builder) } catch let e as GeoLoadError { return e } catch { return GeoLoadError(file: path, line: 0, message: "\(error)") }
                 return nil
             }

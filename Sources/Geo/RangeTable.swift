@@ -30,7 +30,10 @@ public struct RangeTable: Sendable {
 
     public var count: Int { v4Starts.count + v6Starts.count }
 
-    public func country(for a: IPAddress) -> CountryCode? {
+    public func country(for address: IPAddress) -> CountryCode? {
+        var a = address
+        // IPv4-compatible IPv6 (::a.b.c.d, deprecated but in MaxMind's trees) is IPv4.
+        if a.high == 0, a.low >> 32 == 0, a.low > 0xFFFF { a = IPAddress(v4: UInt32(a.low)) }
         if a.isIPv4 {
             let v = a.v4
             var lo = 0, hi = v4Starts.count

@@ -100,3 +100,67 @@ struct GeoFixtureTests {
 
     @Test func crosscheckThroughTorFiles() throws { try check(["tor-geoip-ipv4.txt.gz", "tor-geoip-ipv6.txt.gz"]) }
 }
+
+@Suite(.enabled(if: Fixtures.available, Fixtures.skipMessage))
+struct MaxMindTests {
+    /// expected_country_lookups.tsv: country.iso_code, else registered_country.iso_code.
+    @Test func expectedCountryLookups() throws {
+        let text = try String(contentsOfFile: Fixtures.root + "/maxmind/expected_country_lookups.tsv", encoding: .utf8)
+        var dbs: [String: GeoDatabase] = [:]
+        var checked = 0, wrong: [String] = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 5, let ip = IPAddress(f[2]) else { continue }
+            if dbs[f[0]] == nil { dbs[f[0]] = try GeoDatabase.load(paths: [Fixtures.root + "/maxmind/test-data/\(f[0]).mmdb"]) }
+            let want = !f[3].isEmpty ? f[3] : (f[4].isEmpty ? nil : f[4])
+            let got = dbs[f[0]]!.country(for: ip)?.description
+            if got != want { wrong.append("\(f[0]) \(f[2]): want \(want ?? "-") got \(got ?? "-")") }
+            checked += 1
+        }
+        #expect(checked == 840)
+        #expect(wrong.isEmpty, "\(wrong.prefix(10))")
+    }
+
+    @Test func crosscheckThroughMMDB() throws {
+        let db = try GeoDatabase.load(paths: [Fixtures.root + "/ip2country/ipfire-location-country-2026-06-25.mmdb"])
+        var wrong: [String] = []
+        for (ip, want) in GeoFixtureTests.sample where db.country(for: ip)?.description != want {
+            wrong.append("\(ip): want \(want ?? "-") got \(db.country(for: ip)?.description ?? "-")")
+        }
+        #expect(GeoFixtureTests.sample.count == 2000)
+        #expect(wrong.isEmpty, "\(wrong.prefix(10))")
+    }
+
+    /// Every corrupt database fails with a message naming the file, or loads safely.
+    @Test func corruptDatabasesFailClearly() throws {
+        let dir = Fixtures.root + "/maxmind/bad-data/"
+        var seen = 0
+        for sub in ["libmaxminddb", "maxminddb-golang", "maxminddb-python"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir + sub).sorted() where name.hasSuffix(".mmdb") {
+                seen += 1
+                do {
+                    _ = try GeoDatabase.load(paths: [dir + sub + "/" + name])
+                } catch {
+                    #expect(error.description.contains(name), "\(error)")
+                }
+            }
+        }
+        #expect(seen == 21)
+    }
+
+    @Test func mutatedDatabasesNeverCrash() throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.root + "/maxmind/test-data/MaxMind-DB-test-mixed-24.mmdb"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-mmdb-\(getpid()).mmdb").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var rng: UInt64 = 9
+        for round in 0 ..< 150 {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            var m = [UInt8](original)
+            if round % 3 == 0 { m = Array(m.prefix(Int(rng >> 33) % m.count)) } else {
+                for _ in 0 ..< 4 { rng = rng &* 6364136223846793005 &+ 1; m[Int(rng >> 33) % m.count] ^= UInt8(truncatingIfNeeded: rng >> 13) }
+            }
+            try Data(m).write(to: URL(fileURLWithPath: path))
+            _ = try? GeoDatabase.load(paths: [path])
+        }
+    }
+}
