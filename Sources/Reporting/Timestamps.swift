@@ -1,3 +1,5 @@
+import WireBytes
+
 /// RFC 3339 UTC text for nanoseconds since the epoch, without Foundation
 /// (days-to-civil conversion after H. Hinnant's public-domain algorithm).
 public enum Timestamps {
@@ -21,16 +23,9 @@ public enum Timestamps {
         return out + "Z"
     }
 
-    static func civil(daysSinceEpoch z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    static func civil(daysSinceEpoch z: Int64) -> (Int64, Int64, Int64) {
+        let c = CivilDate.from(daysSinceEpoch: z)
+        return (c.year, c.month, c.day)
     }
 
     static func pad(_ v: Int64, _ width: Int) -> String {
