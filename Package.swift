@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: liblz4-dev, zlib1g-dev, libpcap-dev).
@@ -24,7 +25,11 @@ let package = Package(
         .target(name: "Packets", dependencies: ["WireBytes"]),
         .target(name: "FlowLogs", dependencies: ["WireBytes"]),
         .target(name: "Flows", dependencies: ["WireBytes", "Inspection", "Packets"]),
-        .target(name: "Inspection", dependencies: ["WireBytes"]),
+        .target(name: "Inspection", dependencies: [
+            "WireBytes",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
         .target(name: "PlantSynth", dependencies: ["WireBytes", "CLz4"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),

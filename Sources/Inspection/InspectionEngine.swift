@@ -19,6 +19,28 @@ public struct InspectionEngine: ~Copyable {
         s.payloadPackets &+= 1
         var findings = DetectorFindings()
 
+        // QUIC: the client's Initial packets decrypt with keys derived from the packet
+        // itself; their CRYPTO frames carry the ClientHello, perhaps over several packets.
+        if transport == .udp, fromInitiator, s.app == .unknown || s.app == .quic, s.hostname == 0,
+           payload.count >= 20, payload[0] & 0xC0 == 0xC0, let chunks = QUICInitial.cryptoData(payload) {
+            s.app = .quic
+            if s.stream == 0 { s.stream = UInt32(streams.open() + 1) }
+            let slot = Int(s.stream) - 1
+            for chunk in chunks.sorted(by: { $0.offset < $1.offset }) {
+                // The reassembly buffer starts at offset 0; a chunk before it waits for a later packet.
+                if !streams.hasStarted(slot: slot, fromInitiator: true), chunk.offset != 0 { continue }
+                let grown = chunk.data.withUnsafeBytes { streams.append(slot: slot, fromInitiator: true, sequence: UInt32(chunk.offset), payload: $0) }
+                if let bytes = grown, case let .complete(info, _) = QUICInitial.clientHello(bytes) {
+                    if let name = info.serverName { findings.hostname = name }
+                    merge(findings, into: &s)
+                    finish(&s)
+                    return
+                }
+            }
+            if index + 1 >= InspectionLimits.packetBudget { finish(&s) }
+            return
+        }
+
         if s.app != .unknown {
             // Detected: follow the flow a little longer for metadata (DNS answers, HTTP responses).
             if index >= InspectionLimits.metadataBudget { finish(&s); return }
@@ -80,7 +102,8 @@ public struct InspectionEngine: ~Copyable {
         }
         merge(findings, into: &s)
         if detected {
-            if s.app != .dns, s.app != .http { finish(&s) }
+            // DNS and HTTP have metadata in later packets; QUIC's name waits for the client Initial.
+            if s.app != .dns, s.app != .http, !(s.app == .quic && s.hostname == 0) { finish(&s) }
             releaseStream(&s)
         } else if Int(s.payloadPackets) >= InspectionLimits.packetBudget
                     || (transport == .tcp ? Detectors.tcpMask : Detectors.udpMask) & ~s.excluded == 0 {

@@ -128,3 +128,26 @@ func clientHello(sni: String?, alpn: [String] = ["h2"], split: Int? = nil) -> [U
         #expect(r.value?.status == 200 && r.value?.contentLength == 1_048_576 && r.value?.contentType == "application/octet-stream")
     }
 }
+
+@Suite struct QUICInitialTests {
+    /// PADDING, PADDING, CRYPTO(offset 0, 4 bytes), PADDING. (Decryption itself is
+    /// checked on real Initials: the nDPI comparison's quic-v2, quic-29 and dlt_ppp.)
+    @Test func cryptoFramesAmongPadding() {
+        let frame: [UInt8] = [0x00, 0x00, 0x06, 0x00, 0x04, 1, 0, 0, 0] + [0x00]
+        let chunks = frame.withUnsafeBytes { QUICInitial.frames($0) }
+        #expect(chunks == [QUICInitial.CryptoChunk(offset: 0, data: [1, 0, 0, 0])])
+    }
+
+    @Test func mutatedInitialsNeverCrash() {
+        var rng: UInt64 = 23
+        var packet: [UInt8] = [0xC3, 0, 0, 0, 1, 8] + [UInt8](repeating: 0x83, count: 8) + [0, 0, 0x44, 0x9E] + [UInt8](repeating: 0x5A, count: 1200)
+        for _ in 0 ..< 500 {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            packet[Int(rng >> 33) % 24] = UInt8(truncatingIfNeeded: rng >> 17)
+            let cut = Array(packet.prefix(Int(rng >> 40) % packet.count))
+            _ = cut.withUnsafeBytes { QUICInitial.cryptoData($0) }
+            _ = packet.withUnsafeBytes { QUICInitial.cryptoData($0) }
+            _ = cut.withUnsafeBytes { QUICInitial.frames($0) }
+        }
+    }
+}

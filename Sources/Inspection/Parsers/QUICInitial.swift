@@ -1,0 +1,137 @@
+import Crypto
+import Foundation  // Data for the AEAD API; runs once per QUIC flow, not per packet
+import _CryptoExtras
+import WireBytes
+
+/// QUIC client Initial packets (RFC 9000 §17.2.2, RFC 9001 §5; v2: RFC 9369; draft-29):
+/// removes header protection and decrypts with the keys every observer can derive from
+/// the Destination Connection ID, then collects the CRYPTO frames that carry the TLS
+/// ClientHello. Runs once per QUIC flow, on its first client packets only.
+public enum QUICInitial {
+    static let saltV1: [UInt8] = [0x38, 0x76, 0x2C, 0xF7, 0xF5, 0x59, 0x34, 0xB3, 0x4D, 0x17, 0x9A, 0xE6, 0xA4, 0xC8, 0x0C, 0xAD, 0xCC, 0xBB, 0x7F, 0x0A]
+    static let saltV2: [UInt8] = [0x0D, 0xED, 0xE3, 0xDE, 0xF7, 0x00, 0xA6, 0xDB, 0x81, 0x93, 0x81, 0xBE, 0x6E, 0x26, 0x9D, 0xCB, 0xF9, 0xBD, 0x2E, 0xD9]
+    static let saltDraft29: [UInt8] = [0xAF, 0xBF, 0xEC, 0x28, 0x99, 0x93, 0xD2, 0x4C, 0x9E, 0x97, 0x86, 0xF1, 0x9C, 0x61, 0x11, 0xE0, 0x43, 0x90, 0xA8, 0x99]
+
+    /// A CRYPTO frame's data and its offset in the crypto stream.
+    public struct CryptoChunk: Equatable {
+        public var offset: Int
+        public var data: [UInt8]
+
+        public init(offset: Int, data: [UInt8]) {
+            self.offset = offset
+            self.data = data
+        }
+    }
+
+    /// The CRYPTO data of one client Initial packet (the first in a datagram), or nil
+    /// when it is not one or does not decrypt.
+    public static func cryptoData(_ b: UnsafeRawBufferPointer) -> [CryptoChunk]? {
+        guard b.count >= 7, b[0] & 0xC0 == 0xC0 else { return nil }
+        let version = b.u32be(1)
+        let salt: [UInt8]
+        let v2 = version == 0x6B33_43CF
+        let typeBits = Int(b[0] >> 4) & 3
+        if version == 1 { salt = saltV1; guard typeBits == 0 else { return nil } }
+        else if v2 { salt = saltV2; guard typeBits == 1 else { return nil } }
+        else if version >= 0xFF00_001D, version <= 0xFF00_0022 { salt = saltDraft29; guard typeBits == 0 else { return nil } }
+        else { return nil }
+        var c = Cursor(b, from: 5)
+        guard let dcidLength = c.u8(), dcidLength <= 20, c.remaining >= Int(dcidLength) else { return nil }
+        let dcid = Array(UnsafeRawBufferPointer(rebasing: b[c.offset ..< c.offset + Int(dcidLength)]))
+        _ = c.skip(Int(dcidLength))
+        guard let scidLength = c.u8(), scidLength <= 20, c.skip(Int(scidLength)),
+              let tokenLength = varint(&c), tokenLength <= 4096, c.skip(Int(tokenLength)),
+              let length = varint(&c), length >= 20, Int(length) <= c.remaining else { return nil }
+        let pnOffset = c.offset
+        let packetEnd = pnOffset + Int(length)
+
+        // Keys (RFC 9001 §5.2): HKDF with the version's salt over the client's DCID.
+        let prefix = v2 ? "quicv2 " : "quic "
+        let initial = HKDF<SHA256>.extract(inputKeyMaterial: SymmetricKey(data: dcid), salt: salt)
+        let clientSecret = expandLabel(SymmetricKey(data: Data(initial)), "client in", 32)
+        let key = expandLabel(clientSecret, prefix + "key", 16)
+        let iv = expandLabel(clientSecret, prefix + "iv", 12)
+        let hp = expandLabel(clientSecret, prefix + "hp", 16)
+
+        // Header protection: AES-ECB of a 16-byte sample 4 bytes past the packet number.
+        guard pnOffset + 4 + 16 <= packetEnd else { return nil }
+        var mask = Array(UnsafeRawBufferPointer(rebasing: b[pnOffset + 4 ..< pnOffset + 20]))
+        guard (try? AES.permute(&mask, key: hp)) != nil else { return nil }
+        var header = Array(UnsafeRawBufferPointer(rebasing: b[0 ..< pnOffset + 4]))
+        header[0] ^= mask[0] & 0x0F
+        let pnLength = Int(header[0] & 0x03) + 1
+        header.removeLast(4 - pnLength)
+        var pn: UInt64 = 0
+        for i in 0 ..< pnLength {
+            header[pnOffset + i] ^= mask[1 + i]
+            pn = pn << 8 | UInt64(header[pnOffset + i])
+        }
+        var nonce = ivBytes(iv)
+        for i in 0 ..< 8 { nonce[11 - i] ^= UInt8(truncatingIfNeeded: pn >> (8 * UInt64(i))) }
+        let cipherStart = pnOffset + pnLength
+        guard packetEnd - cipherStart > 16 else { return nil }
+        let ciphertext = Data(UnsafeRawBufferPointer(rebasing: b[cipherStart ..< packetEnd - 16]))
+        let tag = Data(UnsafeRawBufferPointer(rebasing: b[packetEnd - 16 ..< packetEnd]))
+        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag),
+              let plain = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes(key)), authenticating: header) else { return nil }
+        return [UInt8](plain).withUnsafeBytes { frames($0) }
+    }
+
+    /// CRYPTO frames among PADDING, PING, ACK and CONNECTION_CLOSE (the frames an
+    /// Initial may carry); anything else ends the walk.
+    public static func frames(_ p: UnsafeRawBufferPointer) -> [CryptoChunk]? {
+        var c = Cursor(p)
+        var out: [CryptoChunk] = []
+        while c.remaining > 0 {
+            guard let type = varint(&c) else { break }
+            switch type {
+            case 0x00, 0x01: continue
+            case 0x02, 0x03:
+                guard varint(&c) != nil, varint(&c) != nil, let ranges = varint(&c), ranges < 256, varint(&c) != nil else { return out }
+                for _ in 0 ..< ranges { guard varint(&c) != nil, varint(&c) != nil else { return out } }
+                if type == 0x03 { for _ in 0 ..< 3 { guard varint(&c) != nil else { return out } } }
+            case 0x06:
+                guard let offset = varint(&c), let length = varint(&c), offset < 1 << 20, Int(length) <= c.remaining else { return out }
+                out.append(CryptoChunk(offset: Int(offset), data: Array(UnsafeRawBufferPointer(rebasing: p[c.offset ..< c.offset + Int(length)]))))
+                _ = c.skip(Int(length))
+            case 0x1C:
+                return out
+            default:
+                return out
+            }
+        }
+        return out
+    }
+
+    /// The ClientHello in a crypto stream's first bytes (a handshake message, no record layer).
+    public static func clientHello(_ stream: UnsafeRawBufferPointer) -> ParseResult<ClientHelloInfo> {
+        guard stream.count >= 4 else { return .incomplete(needed: 4) }
+        guard stream[0] == 1 else { return .invalid }
+        let length = Int(stream[1]) << 16 | Int(stream[2]) << 8 | Int(stream[3])
+        guard length <= TLSHandshake.maxHandshake else { return .invalid }
+        guard stream.count >= 4 + length else { return .incomplete(needed: 4 + length) }
+        guard let info = TLSHandshake.parseClientHelloBody(Cursor(stream, from: 4, end: 4 + length), dtls: false) else { return .invalid }
+        return .complete(info, consumed: 4 + length)
+    }
+
+    static func varint(_ c: inout Cursor) -> UInt64? {
+        guard let first = c.u8() else { return nil }
+        let length = 1 << Int(first >> 6)
+        var v = UInt64(first & 0x3F)
+        for _ in 1 ..< length {
+            guard let b = c.u8() else { return nil }
+            v = v << 8 | UInt64(b)
+        }
+        return v
+    }
+
+    /// HKDF-Expand-Label (RFC 8446 §7.1) with an empty context.
+    static func expandLabel(_ secret: SymmetricKey, _ label: String, _ length: Int) -> SymmetricKey {
+        let full = Array(("tls13 " + label).utf8)
+        let info: [UInt8] = [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(full.count)] + full + [0]
+        return HKDF<SHA256>.expand(pseudoRandomKey: secret, info: info, outputByteCount: length)
+    }
+
+    static func keyBytes(_ k: SymmetricKey) -> [UInt8] { k.withUnsafeBytes { Array($0) } }
+    static func ivBytes(_ k: SymmetricKey) -> [UInt8] { k.withUnsafeBytes { Array($0) } }
+}
