@@ -121,19 +121,8 @@ public enum TextGeoSource {
         return v
     }
 
-    /// Dotted IPv4 parsed from bytes; IPv6 through the text parser.
     static func parseAddress(_ b: UnsafeRawBufferPointer) -> IPAddress? {
-        var v: UInt32 = 0, part: UInt32 = 0, digits = 0, dots = 0
-        var isV4 = true
-        for c in b {
-            if c >= 0x30, c <= 0x39, digits < 3 {
-                part = part * 10 + UInt32(c - 0x30); digits += 1
-            } else if c == 0x2E, digits > 0, part <= 255, dots < 3 {
-                v = v << 8 | part; part = 0; digits = 0; dots += 1
-            } else { isV4 = false; break }
-        }
-        if isV4, dots == 3, digits > 0, part <= 255 { return IPAddress(v4: v << 8 | part) }
-        return IPAddress(String(decoding: b, as: UTF8.self))
+        IPAddress(ascii: b)
     }
 }
 

@@ -83,63 +83,104 @@ extension IPAddress: CustomStringConvertible {
 extension IPAddress {
     /// Parses dotted IPv4 or RFC 4291 IPv6 text (with `::` and an embedded IPv4 tail).
     public init?(_ text: some StringProtocol) {
-        if let v4 = IPAddress.parseV4(text) {
+        var copy = String(text)
+        guard let a = copy.withUTF8({ IPAddress(ascii: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = a
+    }
+
+    /// Parses address text given as ASCII bytes, without allocating.
+    public init?(ascii b: UnsafeRawBufferPointer) {
+        if let v4 = IPAddress.parseV4(b, 0, b.count) {
             self.init(v4: v4)
             return
         }
-        guard let (h, l) = IPAddress.parseV6(text) else { return nil }
+        guard let (h, l) = IPAddress.parseV6(b) else { return nil }
         self.init(high: h, low: l)
     }
 
-    static func parseV4(_ text: some StringProtocol) -> UInt32? {
-        var value: UInt32 = 0
-        var parts = 0
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !part.isEmpty, part.count <= 3, let n = UInt32(part), n <= 255 else { return nil }
-            value = value << 8 | n
-            parts += 1
+    static func parseV4(_ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> UInt32? {
+        var value: UInt32 = 0, part: UInt32 = 0, digits = 0, dots = 0
+        var i = from
+        while i < to {
+            let c = b[i]
+            if c >= 0x30, c <= 0x39 {
+                guard digits < 3 else { return nil }
+                part = part * 10 + UInt32(c - 0x30)
+                digits += 1
+            } else if c == 0x2E {
+                guard digits > 0, part <= 255, dots < 3 else { return nil }
+                value = value << 8 | part
+                part = 0; digits = 0; dots += 1
+            } else {
+                return nil
+            }
+            i += 1
         }
-        return parts == 4 ? value : nil
+        guard dots == 3, digits > 0, part <= 255 else { return nil }
+        return value << 8 | part
     }
 
-    static func parseV6(_ text: some StringProtocol) -> (UInt64, UInt64)? {
-        guard text.contains(":") else { return nil }
-        let chars = Array(String(text))
-        var pieces: [String] = []
-        var current = "", i = 0
-        while i < chars.count {
-            if chars[i] == ":", i + 1 < chars.count, chars[i + 1] == ":" {
-                pieces.append(current); current = ""; i += 2
-            } else { current.append(chars[i]); i += 1 }
+    static func hex(_ c: UInt8) -> UInt16? {
+        switch c {
+        case 0x30 ... 0x39: return UInt16(c - 0x30)
+        case 0x61 ... 0x66: return UInt16(c - 0x57)
+        case 0x41 ... 0x46: return UInt16(c - 0x37)
+        default: return nil
         }
-        pieces.append(current)
-        guard pieces.count <= 2 else { return nil }
-        func groups(_ s: String) -> [UInt16]? {
-            if s.isEmpty { return [] }
-            var out: [UInt16] = []
-            let fields = s.split(separator: ":", omittingEmptySubsequences: false)
-            for (i, f) in fields.enumerated() {
-                if i == fields.count - 1, f.contains(".") {
-                    guard let v4 = parseV4(f) else { return nil }
-                    out.append(UInt16(v4 >> 16)); out.append(UInt16(v4 & 0xFFFF))
+    }
+
+    static func parseV6(_ b: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
+        var groups: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &groups) { raw -> (UInt64, UInt64)? in
+            let g = raw.bindMemory(to: UInt16.self)
+            var count = 0          // groups written
+            var gap = -1           // where "::" stood (index in groups)
+            var i = 0
+            let n = b.count
+            guard n >= 2 else { return nil }
+            if b[0] == 0x3A {
+                guard b[1] == 0x3A else { return nil }
+                gap = 0
+                i = 2
+                if i == n { return (0, 0) }
+            }
+            while i < n {
+                // One group: up to 4 hex digits, or an IPv4 tail.
+                var j = i, v: UInt16 = 0
+                while j < n, j - i < 5, let h = hex(b[j]) { v = v << 4 | h; j += 1 }
+                if j < n, b[j] == 0x2E {
+                    guard count <= 6, let v4 = parseV4(b, i, n) else { return nil }
+                    g[count] = UInt16(v4 >> 16); g[count + 1] = UInt16(v4 & 0xFFFF)
+                    count += 2
+                    i = n
+                    break
+                }
+                guard j > i, j - i <= 4, count < 8 else { return nil }
+                g[count] = v
+                count += 1
+                if j == n { i = j; break }
+                guard b[j] == 0x3A, j + 1 < n else { return nil }
+                if b[j + 1] == 0x3A {
+                    guard gap < 0 else { return nil }
+                    gap = count
+                    i = j + 2
+                    if i == n { break }
                 } else {
-                    guard !f.isEmpty, f.count <= 4, let g = UInt16(f, radix: 16) else { return nil }
-                    out.append(g)
+                    i = j + 1
                 }
             }
-            return out
+            if gap >= 0 {
+                guard count < 8 else { return nil }
+                let tail = count - gap
+                for k in 0 ..< tail { g[7 - k] = g[count - 1 - k] }
+                for k in gap ..< 8 - tail { g[k] = 0 }
+            } else {
+                guard count == 8 else { return nil }
+            }
+            var h: UInt64 = 0, l: UInt64 = 0
+            for k in 0 ..< 4 { h = h << 16 | UInt64(g[k]) }
+            for k in 4 ..< 8 { l = l << 16 | UInt64(g[k]) }
+            return (h, l)
         }
-        var all: [UInt16]
-        if pieces.count == 2 {
-            guard let a = groups(pieces[0]), let b = groups(pieces[1]), a.count + b.count <= 7 else { return nil }
-            all = a + Array(repeating: 0, count: 8 - a.count - b.count) + b
-        } else {
-            guard let a = groups(pieces[0]), a.count == 8 else { return nil }
-            all = a
-        }
-        var h: UInt64 = 0, l: UInt64 = 0
-        for i in 0 ..< 4 { h = h << 16 | UInt64(all[i]) }
-        for i in 4 ..< 8 { l = l << 16 | UInt64(all[i]) }
-        return (h, l)
     }
 }
