@@ -26,13 +26,12 @@ public enum Scan {
         var result = ScanResult()
         result.inputs = FlowScan.run(inputs, config: config) { record in
             var r = record
-            let rules = policy.judge(&r)
+            let verdict = policy.judge(&r)
             result.flowCount += 1
             if r.crossBorder { result.crossBorderFlows += 1 }
-            let entry = r.crossBorder ? policy.entryID(for: r) : nil
-            if let entry { result.registryEntriesUsed.insert(entry) }
-            if !rules.isEmpty { result.findings.add(r, rules: rules, registryEntry: entry) }
-            if rules.contains(.remoteMaintenance) { result.maintenanceSessions.append(r) }
+            if let entry = verdict.registryEntry { result.registryEntriesUsed.insert(entry) }
+            if !verdict.rules.isEmpty { result.findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
+            if verdict.rules.contains(.remoteMaintenance) { result.maintenanceSessions.append(r) }
             if keepFlows { result.flows.append(r) }
         }
         result.packets = result.inputs.reduce(0) { $0 + $1.summary.packets }

@@ -20,26 +20,33 @@ public struct Policy: Sendable {
         self.registry = registry
     }
 
+    /// What the policy says of one flow: the rules it meets and the registry entry
+    /// that decided its status (nil when none matched or the flow stays home).
+    public struct Verdict: Sendable {
+        public var rules: [Rule] = []
+        public var registryEntry: String?
+    }
+
     /// Fills the record's geography and registry fields, and says which rules it meets.
-    public func judge(_ r: inout FlowRecord) -> [Rule] {
+    public func judge(_ r: inout FlowRecord) -> Verdict {
         let server = r.flow.server
         if SpecialAddresses.isSpecial(server) {
             r.serverCountry = nil
             r.crossBorder = false
             r.registry = RegistryStatus.notApplicable.rawValue
-            return []
+            return Verdict()
         }
         let country = geo.country(for: server)
         r.serverCountry = country
         guard let country else {
             r.crossBorder = false
             r.registry = RegistryStatus.notApplicable.rawValue
-            return [.unknownDestination]
+            return Verdict(rules: [.unknownDestination])
         }
         r.crossBorder = !home.contains(country)
         guard r.crossBorder else {
             r.registry = RegistryStatus.notApplicable.rawValue
-            return []
+            return Verdict()
         }
         var rules: [Rule] = []
         let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: r.category)
@@ -51,12 +58,7 @@ public struct Policy: Sendable {
         case .registered, .notApplicable: break
         }
         if r.category == "remote-maintenance" { rules.append(.remoteMaintenance) }
-        return rules
-    }
-
-    public func entryID(for r: FlowRecord) -> String? {
-        let match = registry.match(server: r.flow.server, hostname: r.hostname, time: r.flow.first, category: r.category)
-        return match.entryIndex.map { registry.entries[$0].id }
+        return Verdict(rules: rules, registryEntry: match.entryIndex.map { registry.entries[$0].id })
     }
 }
 
