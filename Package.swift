@@ -35,11 +35,12 @@ let package = Package(
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
-        .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Policy", "Pipeline"]),
+        .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Policy", "Pipeline", "ServerRegistry"]),
         .executableTarget(name: "borderflow", dependencies: [
             "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // Shared by the test targets only: where the fixtures are.

@@ -45,3 +45,6 @@ public struct FlowRecord: Sendable, Equatable {
         }
     }
 }
+
+extension FlowSource: Codable {}
+extension FlowRecord: Codable {}

@@ -146,3 +146,6 @@ public struct OrientedFlow: Sendable, Equatable {
         self.end = end
     }
 }
+
+extension FlowEnd: Codable {}
+extension OrientedFlow: Codable {}

@@ -13,24 +13,42 @@ public struct InputScan: Sendable {
 public enum FlowScan {
     public static func run(_ inputs: [InputSource], config: FlowTableConfig = FlowTableConfig(),
                            emit: (FlowRecord) -> Void) -> [InputScan] {
-        var scans: [InputScan] = []
-        for (index, input) in inputs.enumerated() {
-            if case let .file(path) = input {
-                var logStats = FlowLogStats()
-                if let summary = CaptureSummary.readFlowLogFile(path, input: index, stats: &logStats, emit: emit) {
-                    var stats = PacketStats()
-                    stats.flowLogs = logStats
-                    scans.append(InputScan(summary: summary, stats: stats))
-                    continue
+        inputs.enumerated().map { index, input in runOne(input, index: index, config: config, emit: emit) }
+    }
+
+    /// Reads one input; `index` is its position in the report's inputs (flows name it).
+    public static func runOne(_ input: InputSource, index: Int, config: FlowTableConfig = FlowTableConfig(),
+                              progress: ScanProgress? = nil, emit: (FlowRecord) -> Void) -> InputScan {
+        if case let .file(path) = input {
+            var logStats = FlowLogStats()
+            if let summary = CaptureSummary.readFlowLogFile(path, input: index, stats: &logStats, emit: emit) {
+                var stats = PacketStats()
+                stats.flowLogs = logStats
+                progress?.bytesRead.add(summary.fileBytes ?? 0, ordering: .relaxed)
+                return InputScan(summary: summary, stats: stats)
+            }
+        }
+        var pipeline = PacketPipeline(input: index, config: config)
+        // Progress is told in steps, not per packet: one atomic add per 8192 packets.
+        var reported = 0
+        var sinceReport = 0
+        let summary = CaptureSummary.read(input) { record in
+            pipeline.process(record, emit: emit)
+            if let progress {
+                sinceReport += 1
+                if sinceReport == 8192 {
+                    progress.bytesRead.add(record.offset - reported, ordering: .relaxed)
+                    progress.packets.add(sinceReport, ordering: .relaxed)
+                    reported = record.offset
+                    sinceReport = 0
                 }
             }
-            var pipeline = PacketPipeline(input: index, config: config)
-            let summary = CaptureSummary.read(input) { record in
-                pipeline.process(record, emit: emit)
-            }
-            pipeline.finish(emit: emit)
-            scans.append(InputScan(summary: summary, stats: pipeline.stats))
         }
-        return scans
+        pipeline.finish(emit: emit)
+        if let progress {
+            progress.bytesRead.add(max(0, (summary.fileBytes ?? reported) - reported), ordering: .relaxed)
+            progress.packets.add(sinceReport, ordering: .relaxed)
+        }
+        return InputScan(summary: summary, stats: pipeline.stats)
     }
 }

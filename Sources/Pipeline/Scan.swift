@@ -1,10 +1,64 @@
+import Dispatch
 import Flows
 import Policy
+import Synchronization
+import WireBytes
+
+/// One device → server conversation across the border, aggregated (the evidence
+/// report's data-flow diagram, and registry coverage).
+public struct CrossBorderEdge: Hashable, Sendable, Comparable, Codable {
+    public var device: IPAddress
+    public var server: IPAddress
+
+    public init(device: IPAddress, server: IPAddress) {
+        self.device = device
+        self.server = server
+    }
+
+    public static func < (a: CrossBorderEdge, b: CrossBorderEdge) -> Bool { (a.device, a.server) < (b.device, b.server) }
+}
+
+public struct CrossBorderTraffic: Sendable, Equatable, Codable {
+    public var country: String
+    /// The worst registry status any of the flows had (unregistered before expired,
+    /// before purpose-mismatch, before registered): order-independent, so merges agree.
+    public var registry: String
+    public var hostnames: Set<String> = []
+    public var apps: Set<String> = []
+    public var flows = 0
+    public var bytes: UInt64 = 0
+
+    public init(country: String, registry: String) {
+        self.country = country
+        self.registry = registry
+    }
+
+    static func rank(_ status: String) -> Int {
+        ["not-applicable", "registered", "purpose-mismatch", "expired", "unregistered"].firstIndex(of: status) ?? 0
+    }
+
+    mutating func note(registry status: String) {
+        if CrossBorderTraffic.rank(status) > CrossBorderTraffic.rank(registry) { registry = status }
+    }
+
+    mutating func merge(_ o: CrossBorderTraffic) {
+        note(registry: o.registry)
+        hostnames.formUnion(o.hostnames)
+        apps.formUnion(o.apps)
+        flows += o.flows
+        bytes &+= o.bytes
+    }
+}
 
 /// The main job over a set of inputs: flows from packets, judged by the policy,
 /// findings aggregated as flows end. Flow records are kept only when asked for.
+/// Results of disjoint inputs merge (`merge`) into what one run over all of them
+/// gives, so workers, shards and resumed runs all end in the same report.
 public struct ScanResult: Sendable {
     public var inputs: [InputScan] = []
+    /// Each input's position in the full, expanded input list (a shard or a resumed
+    /// run holds a subset); the same length as `inputs`.
+    public var inputIndexes: [Int] = []
     public var findings = FindingAggregator()
     public var flowCount = 0
     public var crossBorderFlows = 0
@@ -14,34 +68,120 @@ public struct ScanResult: Sendable {
     /// Remote-maintenance sessions across the border (the retention record).
     public var maintenanceSessions: [FlowRecord] = []
     public var registryEntriesUsed: Set<String> = []
+    /// Cross-border conversations per device and server (bounded by distinct pairs).
+    public var crossBorder: [CrossBorderEdge: CrossBorderTraffic] = [:]
 
     public init() {}
 
     public var hasInputErrors: Bool { inputs.contains { $0.summary.hasErrors } }
-}
 
-public enum Scan {
-    public static func run(_ inputs: [InputSource], policy: Policy, config: FlowTableConfig = FlowTableConfig(),
-                           keepFlows: Bool = false) -> ScanResult {
-        var result = ScanResult()
-        result.inputs = FlowScan.run(inputs, config: config) { record in
-            var r = record
-            let verdict = policy.judge(&r)
-            result.flowCount += 1
-            if r.crossBorder { result.crossBorderFlows += 1 }
-            if let entry = verdict.registryEntry { result.registryEntriesUsed.insert(entry) }
-            if !verdict.rules.isEmpty { result.findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
-            if verdict.rules.contains(.remoteMaintenance) { result.maintenanceSessions.append(r) }
-            if keepFlows { result.flows.append(r) }
+    /// Judges one finished flow and adds it to the aggregates.
+    public mutating func add(_ record: FlowRecord, policy: Policy, keepFlows: Bool) {
+        var r = record
+        let verdict = policy.judge(&r)
+        flowCount += 1
+        if r.crossBorder {
+            crossBorderFlows += 1
+            let edge = CrossBorderEdge(device: r.flow.client, server: r.flow.server)
+            var t = crossBorder[edge] ?? CrossBorderTraffic(country: r.serverCountry ?? "", registry: r.registry)
+            t.note(registry: r.registry)
+            if let h = r.hostname { t.hostnames.insert(h) }
+            t.apps.insert(r.app)
+            t.flows += 1
+            t.bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
+            crossBorder[edge] = t
         }
-        result.packets = result.inputs.reduce(0) { $0 + $1.summary.packets }
-        // Stable order whatever order flows ended in.
+        if let entry = verdict.registryEntry { registryEntriesUsed.insert(entry) }
+        if !verdict.rules.isEmpty { findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
+        if verdict.rules.contains(.remoteMaintenance) { maintenanceSessions.append(r) }
+        if keepFlows { flows.append(r) }
+    }
+
+    /// Adds the result of inputs that come after every input already here (in the
+    /// full input order): the outcome equals one run over both.
+    public mutating func merge(_ o: ScanResult) {
+        inputs += o.inputs
+        inputIndexes += o.inputIndexes
+        findings.merge(o.findings)
+        flowCount += o.flowCount
+        crossBorderFlows += o.crossBorderFlows
+        packets += o.packets
+        flows += o.flows
+        maintenanceSessions += o.maintenanceSessions
+        registryEntriesUsed.formUnion(o.registryEntriesUsed)
+        for (k, v) in o.crossBorder {
+            if var mine = crossBorder[k] { mine.merge(v); crossBorder[k] = mine } else { crossBorder[k] = v }
+        }
+    }
+
+    /// A stable order whatever order flows ended in.
+    public mutating func finish() {
         let order: (FlowRecord, FlowRecord) -> Bool = { a, b in
             (a.input, a.flow.first, a.flow.client, a.flow.clientPort, a.flow.server, a.flow.serverPort)
                 < (b.input, b.flow.first, b.flow.client, b.flow.clientPort, b.flow.server, b.flow.serverPort)
         }
-        result.flows.sort(by: order)
-        result.maintenanceSessions.sort(by: order)
+        flows.sort(by: order)
+        maintenanceSessions.sort(by: order)
+    }
+}
+
+/// What a scan tells an observer (the progress display) as it goes.
+public final class ScanProgress: Sendable {
+    public let inputsDone = Atomic<Int>(0)
+    /// Bytes of inputs finished, plus bytes read so far of inputs in progress.
+    public let bytesRead = Atomic<Int>(0)
+    public let packets = Atomic<Int>(0)
+    public let findings = Atomic<Int>(0)
+
+    public init() {}
+}
+
+public enum Scan {
+    /// Scans `inputs` with up to `jobs` workers, one input at a time per worker.
+    /// `indexes` are the inputs' positions in the full input list (default 0...);
+    /// `onInputDone` sees each input's own result as it completes (from any worker).
+    public static func run(_ inputs: [InputSource], indexes: [Int]? = nil, policy: Policy,
+                           config: FlowTableConfig = FlowTableConfig(), keepFlows: Bool = false, jobs: Int = 1,
+                           progress: ScanProgress? = nil,
+                           onInputDone: (@Sendable (Int, ScanResult) -> Void)? = nil) -> ScanResult {
+        let indexes = indexes ?? Array(inputs.indices)
+        precondition(indexes.count == inputs.count)
+        let one: @Sendable (Int) -> ScanResult = { position in
+            var part = ScanResult()
+            let global = indexes[position]
+            let scan = FlowScan.runOne(inputs[position], index: global, config: config, progress: progress) { record in
+                part.add(record, policy: policy, keepFlows: keepFlows)
+            }
+            part.inputs = [scan]
+            part.inputIndexes = [global]
+            part.packets = scan.summary.packets
+            part.finish()
+            progress?.findings.add(part.findings.findings.count, ordering: .relaxed)
+            progress?.inputsDone.add(1, ordering: .relaxed)
+            onInputDone?(global, part)
+            return part
+        }
+        var parts: [ScanResult?]
+        let workers = max(1, min(jobs, inputs.count))
+        if workers == 1 {
+            parts = inputs.indices.map(one)
+        } else {
+            let next = Atomic<Int>(0)
+            let slots = Mutex<[ScanResult?]>(Array(repeating: nil, count: inputs.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let i = next.add(1, ordering: .relaxed).oldValue
+                    if i >= inputs.count { break }
+                    let part = one(i)
+                    slots.withLock { $0[i] = part }
+                }
+            }
+            parts = slots.withLock { $0 }
+        }
+        // Merged in input order, so the report does not depend on which worker finished first.
+        var result = ScanResult()
+        for p in parts { if let p { result.merge(p) } }
+        result.finish()
         return result
     }
 }

@@ -2,7 +2,7 @@ import Flows
 import WireBytes
 
 /// The contract's rules, with their severities.
-public enum Rule: String, Sendable, CaseIterable, Comparable {
+public enum Rule: String, Sendable, CaseIterable, Comparable, Codable {
     case unregisteredOverseasServer = "unregistered-overseas-server"
     case expiredRegistration = "expired-registration"
     case purposeMismatch = "purpose-mismatch"
@@ -48,7 +48,7 @@ public enum Severity: String, Sendable, Comparable, CaseIterable {
 }
 
 /// Every flow of one rule to one server address, aggregated (the contract's finding).
-public struct Finding: Sendable, Equatable {
+public struct Finding: Sendable, Equatable, Codable {
     public var rule: Rule
     public var server: IPAddress
     public var country: String?
@@ -61,10 +61,27 @@ public struct Finding: Sendable, Equatable {
     public var first = Int64.max
     public var last = Int64.min
     public var registryEntry: String?
+    /// Start of the flow that named `registryEntry`: the earliest flow's entry is kept
+    /// (ties: the smaller id), so merging results in any order gives the same finding.
+    public var registryEntryTime = Int64.max
     /// Inputs the flows came from (indexes into the report's inputs), for SARIF locations.
     public var inputs: Set<Int> = []
 
     public var severity: Severity { rule.severity }
+
+    public init(rule: Rule, server: IPAddress, country: String?) {
+        self.rule = rule
+        self.server = server
+        self.country = country
+    }
+
+    mutating func offerRegistryEntry(_ id: String?, time: Int64) {
+        guard let id else { return }
+        if registryEntry == nil || time < registryEntryTime || (time == registryEntryTime && id < registryEntry!) {
+            registryEntry = id
+            registryEntryTime = time
+        }
+    }
 
     mutating func add(_ r: FlowRecord) {
         if let h = r.hostname { hostnames.insert(h) }

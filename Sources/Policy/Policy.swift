@@ -78,12 +78,17 @@ public struct FindingAggregator: Sendable {
 
     public init() {}
 
+    /// Findings restored from a saved result (one per rule and server).
+    public init(findings list: [Finding]) {
+        for f in list { findings[FindingKey(rule: f.rule, server: f.server)] = f }
+    }
+
     public mutating func add(_ r: FlowRecord, rules: [Rule], registryEntry: String?) {
         for rule in rules {
             let key = FindingKey(rule: rule, server: r.flow.server)
             var f = findings[key] ?? Finding(rule: rule, server: r.flow.server, country: r.serverCountry)
             f.add(r)
-            if f.registryEntry == nil { f.registryEntry = registryEntry }
+            f.offerRegistryEntry(registryEntry, time: r.flow.first)
             findings[key] = f
         }
     }
@@ -100,7 +105,8 @@ public struct FindingAggregator: Sendable {
             mine.first = min(mine.first, f.first)
             mine.last = max(mine.last, f.last)
             mine.inputs.formUnion(f.inputs)
-            if mine.registryEntry == nil { mine.registryEntry = f.registryEntry }
+            mine.offerRegistryEntry(f.registryEntry, time: f.registryEntryTime)
+            if mine.country == nil { mine.country = f.country }
             findings[k] = mine
         }
     }

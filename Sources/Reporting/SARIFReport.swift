@@ -22,14 +22,16 @@ extension ScanReport {
                 ("properties", .object([("severity", .string(r.severity.rawValue))])),
             ])
         }
-        let artifacts: [JSON] = result.inputs.map { .object([("location", .object([("uri", .string(uri($0.summary.path)))]))]) }
+        let artifacts: [JSON] = inputs.map { .object([("location", .object([("uri", .string(uri($0.path)))]))]) }
         let results: [JSON] = result.findings.sorted.map { f in
             let names = f.hostnames.isEmpty ? "" : " (\(f.hostnames.sorted().joined(separator: ", ")))"
             let text = "\(f.rule.summary) Server \(f.server)\(names) in \(f.country ?? "an unknown country"): \(f.flows) flows from \(f.devices.count) devices, \(f.bytes) bytes."
-            let locations: [JSON] = f.inputs.sorted().map { i in
-                .object([("physicalLocation", .object([
-                    ("artifactLocation", .object([("uri", .string(uri(result.inputs[i].summary.path))), ("index", .int(i))])),
-                ]))])
+            let locations: [JSON] = f.inputs.sorted().compactMap { i in
+                position(ofInput: i).map { at in
+                    .object([("physicalLocation", .object([
+                        ("artifactLocation", .object([("uri", .string(uri(inputs[at].path))), ("index", .int(at))])),
+                    ]))])
+                }
             }
             var props = ScanReport.json(f)
             if case let .object(m) = props { props = .object(m.filter { $0.0 != "rule" }) }

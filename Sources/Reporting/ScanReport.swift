@@ -9,13 +9,31 @@ public struct ScanReport {
     public let home: [String]
     public let version: String
     public let includeFlows: Bool
+    /// The inputs as reports show them, in input order.
+    public let inputs: [ReportInput]
+    /// Geo sources and registry the scan used (the evidence report's scope), when known.
+    public let scope: ScanScope?
 
-    public init(result: ScanResult, home: [String], version: String, includeFlows: Bool = false) {
+    public init(result: ScanResult, home: [String], version: String, includeFlows: Bool = false, scope: ScanScope? = nil) {
+        let inputs = zip(result.inputIndexes, result.inputs).map { ReportInput(index: $0, scan: $1) }
+        self.init(result: result, inputs: inputs, home: home, version: version, includeFlows: includeFlows, scope: scope)
+    }
+
+    /// A report of a merged result, whose inputs come from partial results.
+    public init(result: ScanResult, inputs: [ReportInput], home: [String], version: String, includeFlows: Bool = false,
+                scope: ScanScope? = nil) {
         self.result = result
+        self.inputs = inputs
         self.home = home
         self.version = version
         self.includeFlows = includeFlows
+        self.scope = scope
     }
+
+    public var hasInputErrors: Bool { inputs.contains(where: \.hasErrors) }
+
+    /// Position of an input (by its index in the full input list) in `inputs`.
+    func position(ofInput index: Int) -> Int? { inputs.firstIndex { $0.index == index } }
 
     static func time(_ ns: Int64) -> JSON { .string(Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6)) }
 
@@ -49,7 +67,7 @@ public struct ScanReport {
         var members: [(String, JSON)] = [
             ("tool", .object([("name", .string("borderflow")), ("version", .string(version))])),
             ("home", .array(home.map(JSON.string))),
-            ("inputs", .array(result.inputs.map(\.json))),
+            ("inputs", .array(inputs.map(\.json))),
             ("summary", .object([
                 ("packets", .int(result.packets)),
                 ("flows", .int(result.flowCount)),

@@ -9,12 +9,10 @@ public enum ScanText {
         func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out = ""
         out += paint("borderflow \(report.version)", "1") + " — home: \(report.home.joined(separator: ", "))\n"
-        out += "inputs: \(r.inputs.count), packets: \(r.packets), flows: \(r.flowCount), cross-border flows: \(r.crossBorderFlows)\n"
-        for scan in r.inputs {
-            for p in scan.summary.problems {
-                out += paint("\(p.severity == .error ? "error" : "warning"): \(scan.summary.path): \(p.description)", p.severity == .error ? "31" : "33") + "\n"
-            }
-            if let e = scan.summary.openError { out += paint("error: \(scan.summary.path): \(e)", "31") + "\n" }
+        out += "inputs: \(report.inputs.count), packets: \(r.packets), flows: \(r.flowCount), cross-border flows: \(r.crossBorderFlows)\n"
+        for input in report.inputs {
+            for e in input.errors { out += paint("error: \(input.path): \(e)", "31") + "\n" }
+            for w in input.warnings { out += paint("warning: \(input.path): \(w)", "33") + "\n" }
         }
         let findings = r.findings.sorted
         // Countries the findings point at, by bytes.

@@ -184,3 +184,20 @@ extension IPAddress {
         }
     }
 }
+
+/// Addresses are written as text in saved results (partial reports), as people read them.
+extension IPAddress: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let a = IPAddress(text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an IP address: \(text)")
+        }
+        self = a
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

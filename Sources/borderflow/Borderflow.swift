@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 @main
 struct Borderflow: ParsableCommand {
@@ -12,15 +15,40 @@ struct Borderflow: ParsableCommand {
         registry of approved overseas servers.
 
         Start with:
+          borderflow scan --home CN --registry registry.yaml plant.pcapng
           borderflow info capture.pcapng          what a capture holds (like capinfos)
-          borderflow info --format json DIR/      every capture under DIR, as JSON
+          borderflow flows capture.pcapng         flow records as NDJSON
+          borderflow geo lookup 8.8.8.8           where the geo sources place an address
+          borderflow live -i eth1 --home CN       the same, on a mirror port
 
         Input formats are recognised from their content, never from the file name. \
         A PATH may be a file, a directory (searched recursively) or - for standard input.
+
+        Exit status: 0 fine; 1 findings at or above --fail-on; 2 usage or configuration \
+        error, or an input that could not be read.
         """,
         version: BorderflowVersion.string,
-        subcommands: [ScanCommand.self, FlowsCommand.self, Info.self, RegistryCommand.self, SynthCommand.self]
+        subcommands: [ScanCommand.self, MergeCommand.self, FlowsCommand.self, Info.self, GeoCommand.self, RegistryCommand.self,
+                      SynthCommand.self]
     )
+
+    /// Usage and configuration errors exit 2, as the contract says (ArgumentParser's own is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            fputs("borderflow: \(failure.description)\n", stderr)
+            Glibc.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                fputs(fullMessage(for: error) + "\n", stderr)
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum BorderflowVersion {

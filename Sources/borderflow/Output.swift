@@ -33,6 +33,14 @@ struct OutputTarget {
         fflush(file)
         if owned { fclose(file) }
     }
+
+    /// Flushes and closes, and says so when the bytes did not all get out (a full disk).
+    func finish() throws {
+        let failed = fflush(file) != 0 || ferror(file) != 0
+        let err = errno
+        if owned { fclose(file) }
+        if failed { throw CommandFailure("writing the report failed: \(String(cString: strerror(err)))") }
+    }
 }
 
 /// Lines for people on standard error (warnings, progress), never mixed into reports.

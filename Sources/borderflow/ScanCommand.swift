@@ -1,55 +1,37 @@
 import ArgumentParser
 import Foundation
-import Geo
 import Pipeline
 import Policy
 import Reporting
-import ServerRegistry
 import WireBytes
-import Yams
 
-/// Geo lookups for the policy, backed by the compiled range table.
-struct GeoLookup: CountryLookup {
-    let db: GeoDatabase
-    func country(for address: IPAddress) -> String? { db.country(for: address)?.description }
+/// Report formats of `scan` and `merge`.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, ndjson, csv, sarif, html
 }
 
-/// `borderflow.yaml`: defaults for the options, so a plant's set-up lives in one file.
-struct ConfigFile {
-    var home: [String] = []
-    var geo: [String] = []
-    var registry: String?
-    var failOn: String?
+/// `--shard K/N`: the K-th of N stable subsets of the inputs.
+struct Shard: ExpressibleByArgument {
+    var k: Int
+    var n: Int
 
-    static func load(_ path: String) throws -> ConfigFile {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read config file \(path)")
-        }
-        guard let node = try Yams.compose(yaml: text), let map = node.mapping else {
-            throw ValidationError("\(path): expected a mapping (home:, geo:, registry:, fail_on:)")
-        }
-        var c = ConfigFile()
-        func list(_ key: String) -> [String] {
-            guard let v = map[key] else { return [] }
-            if let s = v.string { return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            return v.sequence?.compactMap(\.string) ?? []
-        }
-        c.home = list("home")
-        c.geo = list("geo")
-        c.registry = map["registry"]?.string
-        c.failOn = map["fail_on"]?.string ?? map["fail-on"]?.string
-        // Relative paths in the config are relative to the config file.
-        let dir = (path as NSString).deletingLastPathComponent
-        func resolve(_ p: String) -> String { p.hasPrefix("/") || dir.isEmpty ? p : dir + "/" + p }
-        c.geo = c.geo.map(resolve)
-        c.registry = c.registry.map(resolve)
-        return c
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
+        self.k = k
+        self.n = n
     }
-}
 
-/// Default geo sources: Debian's tor-geoipdb (IPFire location data, CC BY-SA 4.0).
-enum DefaultGeo {
-    static let paths = ["/usr/share/tor/geoip", "/usr/share/tor/geoip6"]
+    /// Stable whatever else is in the archive: FNV-1a of the path as expanded, so a
+    /// file stays in its shard when other files come or go.
+    func contains(_ path: String) -> Bool {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in path.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return Int(h % UInt64(n)) == k - 1
+    }
 }
 
 struct ScanCommand: ParsableCommand {
@@ -70,6 +52,13 @@ struct ScanCommand: ParsableCommand {
           borderflow scan --home CN --registry registry.yaml plant.pcapng
           borderflow scan --home DE,AT --format sarif -o findings.sarif captures/
           borderflow scan --config borderflow.yaml --maintenance-log maintenance.csv captures/
+          borderflow scan --format html -o evidence.html captures/      a printable evidence report
+
+        Archives (every core by default; the report is the same for any --jobs):
+          borderflow scan --state-dir .bf-state captures/           keep each input's result as it finishes
+          borderflow scan --state-dir .bf-state --resume captures/  after an interruption: skip what is done
+          borderflow scan --shard 2/8 --emit partial -o part2.json captures/   one of 8 machines
+          borderflow merge --format json part*.json                 the report one run would give
 
         Settings may come from borderflow.yaml (--config, default ./borderflow.yaml):
           home: [CN]
@@ -83,102 +72,152 @@ struct ScanCommand: ParsableCommand {
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, ndjson, csv, sarif
+    enum Emit: String, ExpressibleByArgument, CaseIterable {
+        case report, partial
     }
 
-    enum FailOn: String, ExpressibleByArgument, CaseIterable {
-        case none, info, low, medium, high
-    }
-
-    @Argument(help: "Capture files, directories, or - for standard input.")
+    @Argument(help: "Capture files, flow-log files, directories, or - for standard input.")
     var paths: [String]
 
-    @Option(help: "Home jurisdiction(s): ISO 3166-1 alpha-2 codes, comma-separated (e.g. CN or DE,AT).")
-    var home: String?
+    @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(help: "Config file (YAML); default ./borderflow.yaml when present.")
-    var config: String?
+    @OptionGroup var report: ReportOptions
 
-    @Option(help: "Geo source: CSV ranges (first,last,cc or cidr,cc), tor geoip files, RIR statistics; repeatable, earlier wins. Default: Debian's tor-geoipdb.")
-    var geo: [String] = []
-
-    @Option(help: "Registry of approved overseas servers (YAML or CSV).")
-    var registry: String?
-
-    @Option(help: "Report format: text, json, ndjson, csv, sarif.")
-    var format: Format = .text
-
-    @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
-    var output: String?
-
-    @Option(help: "Worker count (default: all cores).")
+    @Option(help: "Worker count (default: all cores). Inputs are scanned in parallel; the report does not depend on it.")
     var jobs: Int?
-
-    @Option(help: "Exit 1 when a finding is at or above this severity: none, info, low, medium, high.")
-    var failOn: FailOn?
 
     @Flag(help: "Include every flow record in the json/ndjson report.")
     var includeFlows = false
 
+    @Option(help: "Scan only the K-th of N stable subsets of the inputs (e.g. 2/8), for runs spread over machines; pair with --emit partial and `borderflow merge`.")
+    var shard: Shard?
+
+    @Option(help: "What to write: report (default), or partial: a mergeable result for `borderflow merge`.")
+    var emit: Emit = .report
+
+    @Option(help: "Keep each input's result in DIR as soon as it is done (written atomically), so an interrupted run can --resume.")
+    var stateDir: String?
+
+    @Flag(help: "With --state-dir: reuse the results of inputs already done (same path, size and modification time).")
+    var resume = false
+
+    @Flag(inversion: .prefixedNo, help: "Show progress on standard error (default: when it is a terminal).")
+    var progress: Bool?
+
+    @Flag(name: .shortAndLong, help: "No progress and no notes on standard error (errors still).")
+    var quiet = false
+
+    func validate() throws {
+        if resume, stateDir == nil { throw ValidationError("--resume needs --state-dir DIR (where the earlier run kept its results)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if emit == .partial, report.format != .text, report.format != .json {
+            throw ValidationError("--emit partial writes borderflow's own JSON; --format does not apply (use it with `borderflow merge`)")
+        }
+    }
+
+    func run() throws {
+        let loaded = try policyOptions.load()
+        let all = Inputs.expand(paths)
+        // Indexes in the full list, so shards and resumed runs name inputs as one run would.
+        var selected = Array(all.indices)
+        if let shard { selected = selected.filter { shard.contains(all[$0].displayPath) } }
+
+        let state = try stateDir.map { try ScanState(directory: $0) }
+        var restored: [Int: PartialReport] = [:]
+        if resume, let state {
+            for i in selected { if let p = state.load(all[i], index: i) { restored[i] = p } }
+            if !quiet, !restored.isEmpty { printError("borderflow: resuming: \(restored.count) of \(selected.count) inputs already done") }
+        }
+        let todo = selected.filter { restored[$0] == nil }
+        let tool = "borderflow \(BorderflowVersion.string)"
+        let keepFlows = includeFlows || emit == .partial || state != nil
+
+        let progressState = ScanProgress()
+        let showProgress = !quiet && (progress ?? (isatty(2) != 0))
+        let display = showProgress ? ProgressDisplay(progress: progressState, inputs: todo.map { all[$0] }) : nil
+        display?.start()
+        let home = loaded.scope.home
+        let fresh = Scan.run(todo.map { all[$0] }, indexes: todo, policy: loaded.policy, keepFlows: keepFlows,
+                             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: progressState) { index, part in
+            state?.save(PartialReport(result: part, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows),
+                        input: all[index])
+        }
+        display?.stop()
+
+        // Fresh and restored results merged in input order: the report one run gives.
+        var parts: [(path: String, partial: PartialReport)] = restored.sorted { $0.key < $1.key }.map { ("state", $0.value) }
+        parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows)))
+        var (result, inputs, _, _) = try PartialReport.merge(parts)
+        if !includeFlows, emit != .partial { result.flows = [] }
+
+        if emit == .partial {
+            let partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)
+            var p = partial
+            p.inputs = inputs
+            try writeAtomically(p.encoded(), to: report.output)
+        } else {
+            try report.write(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
+                                        includeFlows: includeFlows, scope: loaded.scope))
+        }
+        for input in inputs where input.hasErrors {
+            printError("\(input.path): " + input.errors.joined(separator: "; "))
+        }
+        if inputs.contains(where: \.hasErrors) { throw ExitCode(2) }
+        // A partial is one piece of a run: its findings decide the exit status at `merge`.
+        if emit == .partial { return }
+        let code = findingsExitCode(result.findings, threshold: loaded.failOn)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Where and how `scan` and `merge` write their report.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "Report format: text, json, ndjson, csv, sarif, html (a self-contained evidence page).")
+    var format: ReportFormat = .text
+
+    @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
+    var output: String?
+
     @Option(help: "Write one CSV row per cross-border remote-maintenance session to FILE.")
     var maintenanceLog: String?
 
-    func run() throws {
-        var file = ConfigFile()
-        if let config { file = try ConfigFile.load(config) } else if FileManager.default.fileExists(atPath: "borderflow.yaml") {
-            file = try ConfigFile.load("borderflow.yaml")
-        }
-        let homeCodes = (home.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces).uppercased() } } ?? file.home.map { $0.uppercased() })
-        guard !homeCodes.isEmpty else {
-            throw ValidationError("no home jurisdiction: give --home CC (e.g. --home CN) or `home:` in borderflow.yaml")
-        }
-        for c in homeCodes where CountryCode(c) == nil {
-            throw ValidationError("--home: `\(c)` is not an ISO 3166-1 alpha-2 code")
-        }
-        let geoPaths = !geo.isEmpty ? geo : (!file.geo.isEmpty ? file.geo : DefaultGeo.paths)
-        let db: GeoDatabase
-        do { db = try GeoDatabase.load(paths: geoPaths) } catch {
-            printError("borderflow: geo source: \(error)" + (geo.isEmpty && file.geo.isEmpty ? " (install Debian's tor-geoipdb, or give --geo FILE)" : ""))
-            throw ExitCode(2)
-        }
-        var reg = Registry(entries: [])
-        if let path = registry ?? file.registry {
-            let (r, problems) = RegistryLoader.load(path: path)
-            let errors = problems.filter { $0.severity == .error }
-            for p in problems { printError(p.description) }
-            if !errors.isEmpty {
-                printError("borderflow: the registry has \(errors.count) errors; fix them (borderflow registry check \(path)) and scan again")
-                throw ExitCode(2)
-            }
-            reg = r
-        }
-        let policy = Policy(home: Set(homeCodes), geo: GeoLookup(db: db), registry: reg)
-        let result = Scan.run(Inputs.expand(paths), policy: policy, keepFlows: includeFlows)
-        let report = ScanReport(result: result, home: homeCodes, version: BorderflowVersion.string, includeFlows: includeFlows)
+    func write(_ report: ScanReport) throws {
+        try writeReport(report, format: format, output: output, maintenanceLog: maintenanceLog)
+    }
+}
 
-        let out = try OutputTarget(path: output)
-        switch format {
-        case .json: out.write(report.json.rendered(pretty: true) + "\n")
-        case .ndjson: out.write(report.ndjson)
-        case .csv: out.write(report.csv)
-        case .sarif: out.write(report.sarif.rendered(pretty: true) + "\n")
-        case .text: out.write(ScanText.render(report, colour: output == nil && isatty(1) != 0))
-        }
-        out.close()
-        if let maintenanceLog {
-            let log = try OutputTarget(path: maintenanceLog)
-            log.write(report.maintenanceLog)
-            log.close()
-        }
-        for scan in result.inputs where scan.summary.hasErrors {
-            printError("\(scan.summary.path): " + (scan.summary.openError ?? scan.summary.problems.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")))
-        }
-        if result.hasInputErrors { throw ExitCode(2) }
-        let threshold = failOn ?? FailOn(rawValue: file.failOn ?? "high") ?? .high
-        if threshold != .none, let level = Severity(rawValue: threshold.rawValue),
-           result.findings.findings.values.contains(where: { $0.severity >= level }) {
-            throw ExitCode(1)
-        }
+/// Renders a report in the chosen format (and the maintenance log), to a file or stdout.
+func writeReport(_ report: ScanReport, format: ReportFormat, output: String?, maintenanceLog: String?) throws {
+    let out = try OutputTarget(path: output)
+    switch format {
+    case .json: out.write(report.json.rendered(pretty: true) + "\n")
+    case .ndjson: out.write(report.ndjson)
+    case .csv: out.write(report.csv)
+    case .sarif: out.write(report.sarif.rendered(pretty: true) + "\n")
+    case .html: out.write(EvidenceReport.render(report))
+    case .text: out.write(ScanText.render(report, colour: output == nil && isatty(1) != 0))
+    }
+    try out.finish()
+    if let maintenanceLog {
+        let log = try OutputTarget(path: maintenanceLog)
+        log.write(report.maintenanceLog)
+        try log.finish()
+    }
+}
+
+/// Writes bytes to FILE through a temporary file and a rename (no half-written result
+/// is ever seen), or to standard output.
+func writeAtomically(_ data: Data, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    let tmp = path + ".tmp-\(getpid())"
+    do {
+        try data.write(to: URL(fileURLWithPath: tmp))
+        guard rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    } catch {
+        unlink(tmp)
+        throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
     }
 }

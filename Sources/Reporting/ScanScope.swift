@@ -1,0 +1,37 @@
+import ServerRegistry
+
+/// What a scan was measured against: home, geo sources and registry, as the evidence
+/// report's scope section and registry coverage state them.
+public struct ScanScope: Sendable {
+    public struct GeoSourceInfo: Sendable, Equatable, Codable {
+        public var path: String
+        public var ranges: Int
+        /// Modification time of the file (nanoseconds since the epoch), when known.
+        public var modified: Int64?
+
+        public init(path: String, ranges: Int, modified: Int64?) {
+            self.path = path
+            self.ranges = ranges
+            self.modified = modified
+        }
+    }
+
+    public var home: [String]
+    public var geoSources: [GeoSourceInfo]
+    public var registryPath: String?
+    /// Modification time of the registry file (nanoseconds since the epoch), when known.
+    public var registryModified: Int64?
+    /// Hex SHA-256 of the registry file: the registry "version" a report was made with.
+    public var registryDigest: String?
+    public var registryEntries: [RegistryEntry]
+
+    public init(home: [String], geoSources: [GeoSourceInfo] = [], registryPath: String? = nil, registryModified: Int64? = nil,
+                registryDigest: String? = nil, registryEntries: [RegistryEntry] = []) {
+        self.home = home
+        self.geoSources = geoSources
+        self.registryPath = registryPath
+        self.registryModified = registryModified
+        self.registryDigest = registryDigest
+        self.registryEntries = registryEntries
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Pipeline
+import Reporting
+
+/// `--state-dir`: one partial result per finished input, written atomically, so an
+/// interrupted run loses nothing and `--resume` skips what is done. A file is named
+/// by the input's path, size and modification time: a changed file is scanned again.
+struct ScanState: Sendable {
+    let directory: String
+
+    init(directory: String) throws {
+        self.directory = directory
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw CommandFailure("cannot create the state directory \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    func file(for input: InputSource) -> String? {
+        guard case let .file(path) = input else { return nil }   // standard input cannot be resumed
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in "\(path)\0\(st.st_size)\0\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)".utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return directory + "/" + String(h, radix: 16) + ".partial.json"
+    }
+
+    /// The saved result of an input, renumbered to its place in this run's input list.
+    func load(_ input: InputSource, index: Int) -> PartialReport? {
+        guard let file = file(for: input), let data = FileManager.default.contents(atPath: file),
+              var p = try? PartialReport.decode(data, path: file), p.inputs.count == 1, p.inputs[0].path == input.displayPath
+        else { return nil }
+        if p.inputs[0].hasErrors { return nil }   // an input that failed is tried again
+        p.inputs[0].index = index
+        for i in p.findings.indices { p.findings[i].inputs = [index] }
+        for i in p.flows.indices { p.flows[i].input = index }
+        for i in p.maintenanceSessions.indices { p.maintenanceSessions[i].input = index }
+        return p
+    }
+
+    /// Saves one input's result (temporary file, then rename); a failure is a warning:
+    /// the scan goes on, only resuming loses that input.
+    func save(_ partial: PartialReport, input: InputSource) {
+        guard let file = file(for: input) else { return }
+        do { try writeAtomically(partial.encoded(), to: file) } catch {
+            printError("borderflow: warning: could not keep the result of \(input.displayPath) in \(directory): \(error)")
+        }
+    }
+}
+
+/// A configuration or output problem found while running (exit 2, one line, no usage text).
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
