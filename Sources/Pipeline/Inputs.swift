@@ -48,3 +48,29 @@ public enum Inputs {
         return out
     }
 }
+
+/// `--shard K/N`: the K-th (1-based) of N stable subsets of the inputs. Stable whatever
+/// else is in the archive (FNV-1a of the path as expanded): a file stays in its shard
+/// when other files come or go, and every input is in exactly one shard.
+public struct InputShard: Sendable, Equatable {
+    public var k: Int
+    public var n: Int
+
+    public init?(k: Int, n: Int) {
+        guard n >= 1, k >= 1, k <= n else { return nil }
+        self.k = k
+        self.n = n
+    }
+
+    public func contains(_ input: InputSource) -> Bool {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in input.displayPath.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return Int(h % UInt64(n)) == k - 1
+    }
+
+    /// Positions of this shard's inputs in the full list.
+    public func select(_ inputs: [InputSource]) -> [Int] { inputs.indices.filter { contains(inputs[$0]) } }
+}

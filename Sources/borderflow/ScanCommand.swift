@@ -10,27 +10,11 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, ndjson, csv, sarif, html
 }
 
-/// `--shard K/N`: the K-th of N stable subsets of the inputs.
-struct Shard: ExpressibleByArgument {
-    var k: Int
-    var n: Int
-
-    init?(argument: String) {
+extension InputShard: ExpressibleByArgument {
+    public init?(argument: String) {
         let parts = argument.split(separator: "/")
-        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
-        self.k = k
-        self.n = n
-    }
-
-    /// Stable whatever else is in the archive: FNV-1a of the path as expanded, so a
-    /// file stays in its shard when other files come or go.
-    func contains(_ path: String) -> Bool {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in path.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return Int(h % UInt64(n)) == k - 1
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else { return nil }
+        self.init(k: k, n: n)
     }
 }
 
@@ -90,7 +74,7 @@ struct ScanCommand: ParsableCommand {
     var includeFlows = false
 
     @Option(help: "Scan only the K-th of N stable subsets of the inputs (e.g. 2/8), for runs spread over machines; pair with --emit partial and `borderflow merge`.")
-    var shard: Shard?
+    var shard: InputShard?
 
     @Option(help: "What to write: report (default), or partial: a mergeable result for `borderflow merge`.")
     var emit: Emit = .report
@@ -119,8 +103,7 @@ struct ScanCommand: ParsableCommand {
         let loaded = try policyOptions.load()
         let all = Inputs.expand(paths)
         // Indexes in the full list, so shards and resumed runs name inputs as one run would.
-        var selected = Array(all.indices)
-        if let shard { selected = selected.filter { shard.contains(all[$0].displayPath) } }
+        let selected = shard?.select(all) ?? Array(all.indices)
 
         let state = try stateDir.map { try ScanState(directory: $0) }
         var restored: [Int: PartialReport] = [:]
