@@ -19,6 +19,11 @@ public struct FlowRecord: Sendable, Equatable {
     public var registry: String
     /// Which input the flow came from (index into the report's inputs).
     public var input: Int
+    /// Where the geo sources place the client (nil: special-purpose address, or unplaced).
+    public var clientCountry: String?
+    /// A client abroad opened the conversation to a server at home (or on a private
+    /// network): an inbound session, e.g. a vendor's remote maintenance.
+    public var inbound = false
 
     public init(flow: OrientedFlow, source: FlowSource = .packets, app: String = "unknown", category: String = "unknown",
                 hostname: String? = nil, serverCountry: String? = nil, crossBorder: Bool = false,

@@ -93,7 +93,9 @@ public struct ScanResult: Sendable {
         }
         if let entry = verdict.registryEntry { registryEntriesUsed.insert(entry) }
         if !verdict.rules.isEmpty { findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
-        if verdict.rules.contains(.remoteMaintenance) { maintenanceSessions.append(r) }
+        if verdict.rules.contains(.remoteMaintenance) || verdict.rules.contains(.inboundRemoteMaintenance) {
+            maintenanceSessions.append(r)
+        }
         if keepFlows { flows.append(r) }
     }
 

@@ -8,13 +8,17 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, Codable {
     case purposeMismatch = "purpose-mismatch"
     case unknownDestination = "unknown-destination"
     case remoteMaintenance = "remote-maintenance"
+    /// Beyond the contract: a remote-maintenance session opened from abroad to a device
+    /// at home. `crossBorder` is about the server, so these are not cross-border flows,
+    /// yet they are the sessions a maintenance log must keep.
+    case inboundRemoteMaintenance = "inbound-remote-maintenance"
 
     public var severity: Severity {
         switch self {
         case .unregisteredOverseasServer, .expiredRegistration: return .high
         case .purposeMismatch: return .medium
         case .unknownDestination: return .low
-        case .remoteMaintenance: return .info
+        case .remoteMaintenance, .inboundRemoteMaintenance: return .info
         }
     }
 
@@ -25,6 +29,7 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, Codable {
         case .purposeMismatch: return "A device sends a registered server data of a category the entry does not list among its purposes."
         case .unknownDestination: return "A device talks to a public address that no geo source places in a country."
         case .remoteMaintenance: return "A remote-maintenance session crosses the border (recorded in the maintenance log)."
+        case .inboundRemoteMaintenance: return "A remote-maintenance session was opened from abroad to a device at home (recorded in the maintenance log)."
         }
     }
 

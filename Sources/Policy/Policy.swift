@@ -30,11 +30,19 @@ public struct Policy: Sendable {
     /// Fills the record's geography and registry fields, and says which rules it meets.
     public func judge(_ r: inout FlowRecord) -> Verdict {
         let server = r.flow.server
+        let client = r.flow.client
+        r.clientCountry = SpecialAddresses.isSpecial(client) ? nil : geo.country(for: client)
+        let clientAbroad = r.clientCountry.map { !home.contains($0) } ?? false
+        // Inbound: a client abroad reached a server at home (or a private one behind NAT).
+        func inboundVerdict() -> Verdict {
+            r.inbound = clientAbroad
+            return Verdict(rules: clientAbroad && r.category == "remote-maintenance" ? [.inboundRemoteMaintenance] : [])
+        }
         if SpecialAddresses.isSpecial(server) {
             r.serverCountry = nil
             r.crossBorder = false
             r.registry = RegistryStatus.notApplicable.rawValue
-            return Verdict()
+            return inboundVerdict()
         }
         let country = geo.country(for: server)
         r.serverCountry = country
@@ -46,7 +54,7 @@ public struct Policy: Sendable {
         r.crossBorder = !home.contains(country)
         guard r.crossBorder else {
             r.registry = RegistryStatus.notApplicable.rawValue
-            return Verdict()
+            return inboundVerdict()
         }
         var rules: [Rule] = []
         let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: r.category)

@@ -7,7 +7,7 @@ public enum FlowRecordReport {
         "first", "last", "proto", "clientIp", "clientPort", "serverIp", "serverPort",
         "packetsToServer", "packetsToClient", "bytesToServer", "bytesToClient",
         "app", "category", "hostname", "serverCountry", "crossBorder", "registry", "source",
-        "vlan", "tunnelled", "end",
+        "vlan", "tunnelled", "end", "clientCountry", "inbound",
     ]
 
     public static func json(_ r: FlowRecord, fractionDigits: Int = 6) -> JSON {
@@ -34,6 +34,8 @@ public enum FlowRecordReport {
             ("vlan", f.vlan == 0 ? .null : .int(Int(f.vlan))),
             ("tunnelled", .bool(f.tunnelled)),
             ("end", .string(endName(f.end))),
+            ("clientCountry", .optional(r.clientCountry)),
+            ("inbound", .bool(r.inbound)),
         ])
     }
 

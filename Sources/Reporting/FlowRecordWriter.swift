@@ -95,6 +95,8 @@ public struct FlowRecordWriter {
         ascii(",\"vlan\":"); if f.vlan == 0 { ascii("null") } else { int(UInt64(f.vlan)) }
         ascii(",\"tunnelled\":"); if f.tunnelled { ascii("true") } else { ascii("false") }
         ascii(",\"end\":"); jsonString(FlowRecordReport.endName(f.end))
+        ascii(",\"clientCountry\":"); if let c = r.clientCountry { jsonString(c) } else { ascii("null") }
+        ascii(",\"inbound\":"); if r.inbound { ascii("true") } else { ascii("false") }
         ascii("}\n")
     }
 
@@ -110,7 +112,9 @@ public struct FlowRecordWriter {
         csvField(r.registry); byte(0x2C); csvField(r.source.rawValue); byte(0x2C)
         if f.vlan != 0 { int(UInt64(f.vlan)) }; byte(0x2C)
         if f.tunnelled { ascii("true") } else { ascii("false") }; byte(0x2C)
-        csvField(FlowRecordReport.endName(f.end)); byte(0x0A)
+        csvField(FlowRecordReport.endName(f.end)); byte(0x2C)
+        csvField(r.clientCountry ?? ""); byte(0x2C)
+        if r.inbound { ascii("true") } else { ascii("false") }; byte(0x0A)
     }
 
     mutating func csvField(_ s: String) {

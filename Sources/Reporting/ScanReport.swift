@@ -114,14 +114,20 @@ public struct ScanReport {
 
     /// The retention record: one CSV row per cross-border remote-maintenance session.
     public var maintenanceLog: String {
-        var out = "start,end,device,remote_address,remote_port,country,app,bytes_to_remote,bytes_from_remote,registry_entry,hostname\n"
+        var out = "start,end,device,remote_address,remote_port,country,app,bytes_to_remote,bytes_from_remote,registry_entry,hostname,direction\n"
         for r in result.maintenanceSessions {
             let f = r.flow
-            let fields: [JSON] = [
+            // Inbound sessions: the device is the server at home, the remote side the client abroad.
+            let fields: [JSON] = r.inbound ? [
+                ScanReport.time(f.first), ScanReport.time(f.last), .string(f.server.description), .string(f.client.description),
+                .int(Int(f.serverPort)), .optional(r.clientCountry), .string(r.app),
+                .int(Int64(clamping: f.bytesToClient)), .int(Int64(clamping: f.bytesToServer)),
+                .null, .optional(r.hostname), .string("inbound"),
+            ] : [
                 ScanReport.time(f.first), ScanReport.time(f.last), .string(f.client.description), .string(f.server.description),
                 .int(Int(f.serverPort)), .optional(r.serverCountry), .string(r.app),
                 .int(Int64(clamping: f.bytesToServer)), .int(Int64(clamping: f.bytesToClient)),
-                .optional(registryEntryFor(r)), .optional(r.hostname),
+                .optional(registryEntryFor(r)), .optional(r.hostname), .string("outbound"),
             ]
             out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
         }

@@ -17,7 +17,7 @@ public enum ScanText {
         let findings = r.findings.sorted
         // Countries the findings point at, by bytes.
         var byCountry: [String: (servers: Set<String>, bytes: UInt64)] = [:]
-        for f in findings where f.rule != .remoteMaintenance {
+        for f in findings where f.rule != .remoteMaintenance && f.rule != .inboundRemoteMaintenance {
             let c = f.country ?? "??"
             var e = byCountry[c] ?? ([], 0)
             e.servers.insert(f.server.description)
