@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `borderflow` binary, as scripts and schedulers run it: exit codes,
+/// resumable state, shards merged from files, geo lookups.
+@Suite(.serialized) struct CommandLineTests {
+    static let binary = Fixtures.packageRoot + "/.build/debug/borderflow"
+    static let example = Fixtures.packageRoot + "/Captures/"
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ args: [String], stdin: String? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A directory of four captures (the example, and three renamed copies at other paths).
+    static func archive() throws -> String {
+        let dir = NSTemporaryDirectory() + "borderflow-cli-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try FileManager.default.createDirectory(atPath: dir + "/captures/b", withIntermediateDirectories: true)
+        for name in ["a.pcapng", "b/c.pcapng", "d.pcapng", "e.pcapng"] {
+            try FileManager.default.copyItem(atPath: example + "plant-example.pcapng", toPath: dir + "/captures/" + name)
+        }
+        return dir
+    }
+
+    static var config: [String] { ["--config", example + "borderflow.yaml"] }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
+    func resumeAfterALostResultGivesTheSameReport() throws {
+        let dir = try Self.archive()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = try Self.run(["scan"] + Self.config + ["--format", "json", "--jobs", "1", dir + "/captures"])
+        #expect(plain.status == 1)   // the example has high findings
+        let state = dir + "/state"
+        let first = try Self.run(["scan"] + Self.config + ["--format", "json", "--state-dir", state, dir + "/captures"])
+        #expect(first.stdout == plain.stdout)
+        var saved = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasSuffix(".partial.json") }
+        #expect(saved.count == 4)
+        // As if the run had been interrupted before one input finished.
+        try FileManager.default.removeItem(atPath: state + "/" + saved.removeFirst())
+        let resumed = try Self.run(["scan"] + Self.config + ["--format", "json", "--state-dir", state, "--resume", dir + "/captures"])
+        #expect(resumed.stdout == plain.stdout)
+        #expect(resumed.stderr.contains("3 of 4 inputs already done"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.contains(".tmp") }.isEmpty)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
+    func shardsMergedFromFilesGiveTheSameReport() throws {
+        let dir = try Self.archive()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = try Self.run(["scan"] + Self.config + ["--format", "sarif", dir + "/captures"])
+        var parts: [String] = []
+        for k in 1 ... 3 {
+            let part = dir + "/part\(k).json"
+            let r = try Self.run(["scan"] + Self.config + ["--shard", "\(k)/3", "--emit", "partial", "-o", part, dir + "/captures"])
+            #expect(r.status == 0)   // findings decide the status at merge, not per shard
+            parts.append(part)
+        }
+        let merged = try Self.run(["merge", "--format", "sarif"] + parts.reversed())
+        #expect(merged.status == 1)
+        #expect(merged.stdout == plain.stdout)
+        let overlap = try Self.run(["merge", parts[0], parts[0]])
+        #expect(overlap.status == 2)
+        #expect(overlap.stderr.contains("overlap"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
+    func usageAndInputErrorsExitTwo() throws {
+        let noHome = try Self.run(["scan", "--geo", Self.example + "plant-example-geo.csv", Self.example + "plant-example.pcapng"])
+        #expect(noHome.status == 2)
+        #expect(noHome.stderr.contains("no home jurisdiction"))
+        #expect(try Self.run(["scan", "--home", "XX1"] + [Self.example + "plant-example.pcapng"]).status == 2)
+        #expect(try Self.run(["scan", "--bogus-option"]).status == 2)
+        let missing = try Self.run(["scan"] + Self.config + ["--fail-on", "none", "/nonexistent/capture.pcap", Self.example + "plant-example.pcapng"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/capture.pcap"))
+        #expect(missing.stdout.contains("unregistered-overseas-server"))   // the other input is still reported
+        #expect(try Self.run(["scan"] + Self.config + ["--fail-on", "none", Self.example + "plant-example.pcapng"]).status == 0)
+        #expect(try Self.run(["scan"] + Self.config + ["--resume", Self.example + "plant-example.pcapng"]).status == 2)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
+    func geoLookup() throws {
+        let geo = ["--geo", Self.example + "plant-example-geo.csv"]
+        let text = try Self.run(["geo", "lookup"] + geo + ["10.0.0.1"])
+        #expect(text.status == 0)
+        #expect(text.stdout == "10.0.0.1\t-\n")
+        let csv = try String(contentsOfFile: Self.example + "plant-example-geo.csv", encoding: .utf8)
+        // The first range of the example's geo source, looked up by its first address, on standard input too.
+        let line = try #require(csv.split(separator: "\n").first { $0.first?.isNumber == true })
+        let fields = line.split(separator: ",")
+        let firstAddress = String(fields[0].split(separator: "/")[0])
+        let cc = String(fields.last!)
+        let piped = try Self.run(["geo", "lookup"] + geo + ["--format", "json"], stdin: firstAddress + "\n")
+        #expect(piped.stdout.contains("\"ip\": \"\(firstAddress)\"") && piped.stdout.contains("\"country\": \"\(cc)\""))
+        #expect(try Self.run(["geo", "lookup"] + geo + ["not-an-address"]).status == 2)
+    }
+}
