@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"]),
     ]
 )

@@ -74,7 +74,7 @@ public struct FlowTable: ~Copyable {
         if p.timestamp > now { now = p.timestamp }
         if now >= nextSweep {
             if nextSweep != .min { sweep(emit: emit) }
-            nextSweep = now + config.sweepInterval
+            nextSweep = Time.after(now, config.sweepInterval)
         }
         let (key, fromA) = FlowKey.of(p)
         let h = key.hash64
@@ -153,10 +153,10 @@ public struct FlowTable: ~Copyable {
         var k = count - 1
         while k >= 0 {
             let f = flows[k]
-            if now - f.last >= idleTimeout(f) {
+            if Time.between(f.last, now) >= idleTimeout(f) {
                 flows[k].end = f.isClosed ? .closed : .idle
                 remove(at: k, emit: emit)
-            } else if now - f.first >= config.activeTimeout {
+            } else if Time.between(f.first, now) >= config.activeTimeout {
                 var cut = f
                 cut.end = .active
                 emit(cut)
@@ -178,7 +178,7 @@ public struct FlowTable: ~Copyable {
             idle /= 2
             var k = count - 1
             while k >= 0, count > target {
-                if now - flows[k].last >= idle || idle == 0 {
+                if Time.between(flows[k].last, now) >= idle || idle == 0 {
                     flows[k].end = .evicted
                     remove(at: k, emit: emit)
                     stats.evictedForCapacity += 1
@@ -239,5 +239,23 @@ public struct FlowTable: ~Copyable {
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = UInt32(k + 1)
         }
+    }
+}
+
+/// Time arithmetic that saturates: timestamps come from captures, and a corrupt or
+/// offset one (pcapng saturates at Int64.max; if_tsoffset may be negative) must not trap.
+public enum Time {
+    /// `t + duration`, at most Int64.max.
+    @inlinable
+    public static func after(_ t: Int64, _ duration: Int64) -> Int64 {
+        let (r, o) = t.addingReportingOverflow(duration)
+        return o ? (duration > 0 ? .max : .min) : r
+    }
+
+    /// `later - earlier`, saturating.
+    @inlinable
+    public static func between(_ earlier: Int64, _ later: Int64) -> Int64 {
+        let (r, o) = later.subtractingReportingOverflow(earlier)
+        return o ? (later > earlier ? .max : .min) : r
     }
 }

@@ -132,8 +132,8 @@ public struct FragmentReassembler {
     /// Gives up datagrams older than the timeout (checked once a second of capture time).
     private mutating func expire(now: Int64) {
         guard now >= oldestCheck else { return }
-        oldestCheck = now + 1_000_000_000
-        for (k, d) in pending where now - d.firstSeen >= FragmentLimits.timeout {
+        oldestCheck = Time.after(now, 1_000_000_000)
+        for (k, d) in pending where Time.between(d.firstSeen, now) >= FragmentLimits.timeout {
             pending[k] = nil
             stats.incomplete += 1
             spare.append(d.buffer)

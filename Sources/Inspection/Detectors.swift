@@ -1,7 +1,7 @@
 /// Every detector, in the order they are asked: the most specific first, so a
 /// protocol that rides on another's framing (RDP on TPKT, DoT on TLS) wins.
 public enum Detectors {
-    static let all: [any ProtocolDetector.Type] = [
+    public static let all: [any ProtocolDetector.Type] = [
         TLSDetector.self, HTTPDetector.self, SSHDetector.self, MQTTDetector.self,
         DNSDetector.self, QUICDetector.self, DTLSDetector.self,
         ModbusDetector.self, DNP3Detector.self, IEC104Detector.self, TPKTDetector.self,

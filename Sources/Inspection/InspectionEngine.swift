@@ -19,12 +19,24 @@ public struct InspectionEngine: ~Copyable {
         s.payloadPackets &+= 1
         var findings = DetectorFindings()
 
-        // QUIC: the client's Initial packets decrypt with keys derived from the packet
-        // itself; their CRYPTO frames carry the ClientHello, perhaps over several packets.
+        // QUIC: the client's Initial packets decrypt with keys derived from the client's
+        // first DCID; their CRYPTO frames carry the ClientHello, perhaps over several packets.
         if transport == .udp, fromInitiator, s.app == .unknown || s.app == .quic, s.hostname == 0,
-           payload.count >= 20, payload[0] & 0xC0 == 0xC0, let chunks = QUICInitial.cryptoData(payload) {
+           payload.count >= 20, payload[0] & 0xC0 == 0xC0,
+           let d = QUICInitial.decrypt(payload, firstDCID: s.stream == 0 ? nil : streams.note(slot: Int(s.stream) - 1)) {
             s.app = .quic
-            if s.stream == 0 { s.stream = UInt32(streams.open() + 1) }
+            if s.stream == 0 {
+                s.stream = UInt32(streams.open() + 1)
+                streams.setNote(slot: Int(s.stream) - 1, d.keyDCID)
+            }
+            if d.version == QUICInitial.versionQ050 {
+                // Google QUIC: a CHLO with an SNI tag, not a TLS ClientHello.
+                if let name = d.plain.withUnsafeBytes({ QUICDetector.gquicSNI($0, from: 0) }) { findings.hostname = name }
+                merge(findings, into: &s)
+                finish(&s)
+                return
+            }
+            let chunks = d.plain.withUnsafeBytes { QUICInitial.frames($0) } ?? []
             let slot = Int(s.stream) - 1
             for chunk in chunks.sorted(by: { $0.offset < $1.offset }) {
                 // The reassembly buffer starts at offset 0; a chunk before it waits for a later packet.
@@ -151,6 +163,8 @@ struct StreamPool {
     private var buffers: [[UInt8]] = []
     private var next: [UInt32] = []     // next expected sequence per buffer
     private var started: [Bool] = []
+    /// A few bytes kept per slot for its flow (QUIC: the DCID the Initial keys come from).
+    private var notes: [[UInt8]] = []
     private var free: [Int] = []
 
     mutating func open() -> Int {
@@ -163,8 +177,13 @@ struct StreamPool {
             next.append(0)
             started.append(false)
         }
+        notes.append([])
         return slot
     }
+
+    func note(slot: Int) -> [UInt8] { notes[slot] }
+
+    mutating func setNote(slot: Int, _ bytes: [UInt8]) { notes[slot] = bytes }
 
     func hasStarted(slot: Int, fromInitiator: Bool) -> Bool {
         started[2 * slot + (fromInitiator ? 0 : 1)]
@@ -175,6 +194,7 @@ struct StreamPool {
             buffers[k].removeAll(keepingCapacity: buffers[k].capacity <= 16384)
             started[k] = false
         }
+        notes[slot].removeAll()
         free.append(slot)
     }
 

@@ -34,7 +34,10 @@ public struct PacketPipeline: ~Copyable {
     public var flowLogs = FlowLogDecoder()
     public var stats = PacketStats()
     public let input: Int
-    var decoded = DecodedPacket()
+    /// The packet being handled, decoded in place. Behind a pointer the pipeline owns,
+    /// so later steps read its fields where they are instead of copying ~200 bytes per
+    /// packet (a stored struct passed to a mutating method is copied first).
+    let decoded: UnsafeMutablePointer<DecodedPacket>
     var lastTime: Int64 = 0
     /// Reused: flows the table ended during one `add`, and a reassembled datagram.
     var finished: [FlowState] = []
@@ -43,6 +46,13 @@ public struct PacketPipeline: ~Copyable {
     public init(input: Int = 0, config: FlowTableConfig = FlowTableConfig()) {
         self.input = input
         table = FlowTable(config: config)
+        decoded = .allocate(capacity: 1)
+        decoded.initialize(to: DecodedPacket())
+    }
+
+    deinit {
+        decoded.deinitialize(count: 1)
+        decoded.deallocate()
     }
 
     /// Handles one captured packet.
@@ -50,52 +60,60 @@ public struct PacketPipeline: ~Copyable {
         stats.packets += 1
         let time = r.timestamp == PacketRecord.noTimestamp ? lastTime : r.timestamp
         lastTime = time
-        PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded)
+        let decoded = self.decoded
+        PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded.pointee)
         var tunnelled = false
         var depth = 0
-        while depth < Tunnels.maxDepth, decoded.stop == nil, Tunnels.decapsulate(r.data, &decoded) {
+        while depth < Tunnels.maxDepth, decoded.pointee.stop == nil, Tunnels.decapsulate(r.data, &decoded.pointee) {
             tunnelled = true
             depth += 1
         }
         if tunnelled { stats.tunnelled += 1 }
-        guard decoded.network == .ipv4 || decoded.network == .ipv6 else {
-            if let stop = decoded.stop, decoded.network == .none { stats.decodeStops[stop.layer.rawValue, default: 0] += 1 } else { stats.nonIP += 1 }
+        guard decoded.pointee.network == .ipv4 || decoded.pointee.network == .ipv6 else {
+            if let stop = decoded.pointee.stop, decoded.pointee.network == .none {
+                stats.decodeStops[stop.layer.rawValue, default: 0] += 1
+            } else {
+                stats.nonIP += 1
+            }
             return
         }
-        if decoded.fragment.isFragment {
+        if decoded.pointee.fragment.isFragment {
             // The closure fills a local buffer (moved out of self, so no copy of the
             // array and no overlapping access); fragments are rare, the copy is bounded.
             var buffer: [UInt8] = []
             swap(&buffer, &datagram)
             var completedBytes = -1
-            reassembler.add(decoded, frame: r.data, time: time) { bytes, ipBytes in
+            reassembler.add(decoded.pointee, frame: r.data, time: time) { bytes, ipBytes in
                 buffer.removeAll(keepingCapacity: true)
                 buffer.append(contentsOf: bytes)
                 completedBytes = ipBytes
             }
             if completedBytes >= 0 {
-                var inner = decoded
+                var inner = decoded.pointee
                 buffer.withUnsafeBytes { bytes in
                     PacketDecoder.decodeTransport(protocol: inner.ipProtocol, bytes, into: &inner)
                     inner.ipLength = completedBytes
                     inner.fragment = FragmentInfo()
-                    addToFlow(inner, payload: inner.payload(in: bytes), time: time, tunnelled: tunnelled, emit: emit)
+                    let payload = inner.payload(in: bytes)
+                    withUnsafePointer(to: &inner) { addToFlow($0, payload: payload, time: time, tunnelled: tunnelled, emit: emit) }
                 }
             }
             swap(&buffer, &datagram)
             return
         }
-        if let stop = decoded.stop, !decoded.hasTransport, decoded.ipProtocol == IPProtocolNumber.tcp || decoded.ipProtocol == IPProtocolNumber.udp {
+        if let stop = decoded.pointee.stop, !decoded.pointee.hasTransport,
+           decoded.pointee.ipProtocol == IPProtocolNumber.tcp || decoded.pointee.ipProtocol == IPProtocolNumber.udp {
             // IP without its transport header (cut by the snap length): ports unknown.
             stats.decodeStops[stop.layer.rawValue, default: 0] += 1
         }
-        let p = decoded
-        addToFlow(p, payload: p.payload(in: r.data), time: time, tunnelled: tunnelled, emit: emit)
+        addToFlow(decoded, payload: decoded.pointee.payload(in: r.data), time: time, tunnelled: tunnelled, emit: emit)
     }
 
-    mutating func addToFlow(_ p: DecodedPacket, payload: UnsafeRawBufferPointer, time: Int64, tunnelled: Bool,
+    mutating func addToFlow(_ packet: UnsafePointer<DecodedPacket>, payload: UnsafeRawBufferPointer, time: Int64, tunnelled: Bool,
                             emit: (FlowRecord) -> Void) {
         stats.flowPackets += 1
+        // Field reads through the pointer: no copy of the whole decoded packet.
+        let p = UnsafeDecoded(packet)
         let fp = FlowPacket(timestamp: time, source: p.source, destination: p.destination,
                             sourcePort: p.hasTransport ? p.sourcePort : 0, destinationPort: p.hasTransport ? p.destinationPort : 0,
                             ipProtocol: p.ipProtocol, vlan: p.outerVLAN, ipLength: p.ipLength,
@@ -144,4 +162,20 @@ public struct PacketPipeline: ~Copyable {
         stats.flows = table.stats
         stats.flowLogs = flowLogs.stats
     }
+}
+
+/// Reads a decoded packet's fields in place (the names of `DecodedPacket`'s).
+struct UnsafeDecoded {
+    let base: UnsafePointer<DecodedPacket>
+    init(_ base: UnsafePointer<DecodedPacket>) { self.base = base }
+    var source: IPAddress { base.pointee.source }
+    var destination: IPAddress { base.pointee.destination }
+    var hasTransport: Bool { base.pointee.hasTransport }
+    var sourcePort: UInt16 { base.pointee.sourcePort }
+    var destinationPort: UInt16 { base.pointee.destinationPort }
+    var ipProtocol: UInt8 { base.pointee.ipProtocol }
+    var outerVLAN: UInt16 { base.pointee.outerVLAN }
+    var ipLength: Int { base.pointee.ipLength }
+    var tcpFlags: UInt8 { base.pointee.tcpFlags }
+    var tcpSequence: UInt32 { base.pointee.tcpSequence }
 }

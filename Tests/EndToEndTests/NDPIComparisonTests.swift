@@ -100,12 +100,6 @@ struct NDPIComparisonTests {
             "the capture holds 48 packets from 192.168.0.2 in this flow (tshark agrees with us); nDPI's reader counts 43",
         "APP rdp2.pcap 10.8.37.100:51652 10.100.2.87:3389":
             "RDP over UDP seen mid-session, without its SYN datagram; borderflow wants the SYN before it says RDP",
-        "HOST gquic.pcap 10.44.5.25:61097 216.58.213.163:443":
-            "Google QUIC Q050: its Initial uses Google's own salt and a gQUIC CHLO inside; only IETF QUIC (v1, v2, drafts) is decrypted",
-        "HOST quic_0RTT.pcap [::1]:60459 [::1]:4443":
-            "the capture holds only this flow's 0-RTT packet, never its Initial: nothing an observer can decrypt names the server",
-        "HOST quic_frags_different_dcid.pcapng 129.21.84.33:37229 73.185.34.172:443":
-            "the ClientHello's CRYPTO frames are split over Initials under two different DCIDs; reassembling across them is not done",
     ]
 
     @Test func report() {

@@ -38,10 +38,10 @@ enum QUICDetector: ProtocolDetector {
         return .detected(.quic)
     }
 
-    /// The SNI tag of a clear-text gQUIC CHLO: "CHLO", tag count, then (tag, end offset)
-    /// pairs and the values.
-    static func gquicSNI(_ b: UnsafeRawBufferPointer) -> String? {
-        var i = 13
+    /// The SNI tag of a gQUIC CHLO (clear text after a legacy header, or inside a
+    /// decrypted Q050 Initial): "CHLO", tag count, then (tag, end offset) pairs and the values.
+    static func gquicSNI(_ b: UnsafeRawBufferPointer, from start: Int = 13) -> String? {
+        var i = start
         while i + 8 <= b.count, !b.hasBytes("CHLO", at: i) { i += 1 }
         guard i + 8 <= b.count else { return nil }
         let tags = Int(b.u16le(i + 4))

@@ -36,8 +36,9 @@ enum TLSDetector: ProtocolDetector {
             }
         }
         // A ServerHello, or a capture that starts mid-session: a well-formed record header.
+        guard b.count >= 5 else { return .needMore }   // a record header cut short: wait for the rest
         let length = Int(b[3]) << 8 | Int(b[4])
-        guard b.count >= 5, length > 0, length <= 16384 + 2048 else { return .excluded }
+        guard length > 0, length <= 16384 + 2048 else { return .excluded }
         // The ClientHello usually carries the name: wait for it a little if this is the server.
         if b[0] == 22, p.index == 0, b.count >= 6, b[5] == 2 { return .detected(p.usesPort(853) ? .dot : .tls) }
         return p.usesPort(853) ? .detected(.dot) : .detected(.tls)

@@ -40,97 +40,155 @@ public enum HTTPMessage {
         b.hasBytes("HTTP/1.", at: 0)
     }
 
-    /// Lines up to the blank line; `.incomplete` until it arrives (within the bound).
-    static func headerLines(_ b: UnsafeRawBufferPointer) -> ParseResult<[Substring]> {
+    /// Where the header block ends (the blank line), within the bound; `.incomplete`
+    /// until it arrives.
+    static func headerEnd(_ b: UnsafeRawBufferPointer) -> ParseResult<Int> {
         let limit = min(b.count, maxHeaderBytes)
-        var end = -1
         var i = 0
         while i + 3 < limit {
-            if b[i] == 13, b[i + 1] == 10, b[i + 2] == 13, b[i + 3] == 10 { end = i; break }
+            if b[i] == 13, b[i + 1] == 10, b[i + 2] == 13, b[i + 3] == 10 { return .complete(i, consumed: i + 4) }
             i += 1
         }
-        if end < 0 {
-            // A request cut short still tells its first lines: use what arrived if it
-            // holds whole lines, so Host is not lost to a segment boundary.
-            return b.count >= maxHeaderBytes ? .invalid : .incomplete(needed: b.count + 1)
+        return b.count >= maxHeaderBytes ? .invalid : .incomplete(needed: b.count + 1)
+    }
+
+    /// The CRLF-separated lines of `b[0 ..< end]` as byte ranges, in place (no strings).
+    /// With `dropCutLine`, a last line without its CRLF is not trusted.
+    static func forEachLine(_ b: UnsafeRawBufferPointer, end: Int, dropCutLine: Bool = false, _ body: (Range<Int>) -> Void) {
+        var start = 0
+        var i = 0
+        while i + 1 < end {
+            if b[i] == 13, b[i + 1] == 10 {
+                body(start ..< i)
+                i += 2
+                start = i
+            } else {
+                i += 1
+            }
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: b[0 ..< end]), as: UTF8.self)
-        return .complete(text.split(separator: "\r\n", omittingEmptySubsequences: false), consumed: end + 4)
+        if !dropCutLine || start == end { body(start ..< end) }
+    }
+
+    /// The first line's fields split on spaces: at most three, the third takes the rest.
+    static func startLineFields(_ b: UnsafeRawBufferPointer, _ line: Range<Int>) -> [Range<Int>] {
+        var fields: [Range<Int>] = []
+        var i = line.lowerBound
+        while i < line.upperBound, fields.count < 3 {
+            while i < line.upperBound, b[i] == 0x20 { i += 1 }
+            guard i < line.upperBound else { break }
+            if fields.count == 2 { fields.append(i ..< line.upperBound); break }
+            let start = i
+            while i < line.upperBound, b[i] != 0x20 { i += 1 }
+            fields.append(start ..< i)
+        }
+        return fields
+    }
+
+    /// A header line's name (compared without case) and trimmed value, in place.
+    static func header(_ b: UnsafeRawBufferPointer, _ line: Range<Int>) -> (name: Range<Int>, value: Range<Int>)? {
+        var colon = line.lowerBound
+        while colon < line.upperBound, b[colon] != 0x3A { colon += 1 }
+        guard colon < line.upperBound else { return nil }
+        var start = colon + 1, end = line.upperBound
+        while start < end, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
+        while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
+        return (line.lowerBound ..< colon, start ..< end)
+    }
+
+    /// Whether `b[range]` is `lowercaseName`, ignoring ASCII case.
+    static func nameIs(_ b: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercaseName: StaticString) -> Bool {
+        guard range.count == lowercaseName.utf8CodeUnitCount else { return false }
+        let name = lowercaseName.utf8Start
+        for k in 0 ..< range.count {
+            var c = b[range.lowerBound + k]
+            if c >= 0x41, c <= 0x5A { c |= 0x20 }
+            if c != name[k] { return false }
+        }
+        return true
+    }
+
+    static func text(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: b[r]), as: UTF8.self)
+    }
+
+    static func integer(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int? {
+        guard !r.isEmpty, r.count <= 18 else { return r.isEmpty ? nil : Int(text(b, r)) }
+        var v = 0
+        for i in r {
+            let d = Int(b[i]) - 0x30
+            guard d >= 0, d <= 9 else { return Int(text(b, r)) }   // signs and the like: the slow path decides
+            v = v * 10 + d
+        }
+        return v
     }
 
     /// Parses what has arrived; with `partial` the headers seen so far are used even
     /// without the blank line.
     public static func parseRequest(_ b: UnsafeRawBufferPointer, partial: Bool = false) -> ParseResult<HTTPRequestInfo> {
         guard startsLikeRequest(b) else { return .invalid }
-        var lines: [Substring]
+        var end: Int
         var consumed = b.count
-        switch headerLines(b) {
-        case let .complete(l, c): lines = l; consumed = c
+        var dropCutLine = false
+        switch headerEnd(b) {
+        case let .complete(e, c): end = e; consumed = c
         case .invalid: return .invalid
         case let .incomplete(needed):
             guard partial else { return .incomplete(needed: needed) }
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: b[0 ..< min(b.count, maxHeaderBytes)]), as: UTF8.self)
-            lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
-            if !text.hasSuffix("\r\n") { lines.removeLast() }  // a cut line is not trusted
+            end = min(b.count, maxHeaderBytes)
+            dropCutLine = true
         }
-        guard let first = lines.first else { return .invalid }
-        let parts = first.split(separator: " ", maxSplits: 2)
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/") else { return .invalid }
-        var info = HTTPRequestInfo(method: String(parts[0]), target: String(parts[1]), version: String(parts[2]))
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            switch name {
-            case "host": info.host = value
-            case "user-agent": info.userAgent = value
-            case "content-type": info.contentType = value
-            case "content-length": info.contentLength = Int(value)
-            default: break
+        var info = HTTPRequestInfo()
+        var first = true
+        var valid = true
+        forEachLine(b, end: end, dropCutLine: dropCutLine) { line in
+            guard valid else { return }
+            if first {
+                first = false
+                let parts = startLineFields(b, line)
+                guard parts.count == 3, b.hasBytes("HTTP/", at: parts[2].lowerBound) else { valid = false; return }
+                info.method = text(b, parts[0])
+                info.target = text(b, parts[1])
+                info.version = text(b, parts[2])
+                return
             }
+            guard let (name, value) = header(b, line) else { return }
+            if nameIs(b, name, "host") { info.host = text(b, value) }
+            else if nameIs(b, name, "user-agent") { info.userAgent = text(b, value) }
+            else if nameIs(b, name, "content-type") { info.contentType = text(b, value) }
+            else if nameIs(b, name, "content-length") { info.contentLength = integer(b, value) }
         }
+        guard valid, !first else { return .invalid }
         return .complete(info, consumed: consumed)
     }
 
     public static func parseResponse(_ b: UnsafeRawBufferPointer) -> ParseResult<HTTPResponseInfo> {
         guard startsLikeResponse(b) else { return .invalid }
-        let lines: [Substring]
+        let end: Int
         let consumed: Int
-        switch headerLines(b) {
-        case let .complete(l, c): lines = l; consumed = c
+        switch headerEnd(b) {
+        case let .complete(e, c): end = e; consumed = c
         case .invalid: return .invalid
         case let .incomplete(needed): return .incomplete(needed: needed)
         }
-        guard let first = lines.first else { return .invalid }
-        let parts = first.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { return .invalid }
-        var info = HTTPResponseInfo(status: status)
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            switch name {
-            case "content-type": info.contentType = value
-            case "content-length": info.contentLength = Int(value)
-            case "content-disposition": info.contentDisposition = value
-            default: break
+        var info = HTTPResponseInfo()
+        var first = true
+        var valid = true
+        forEachLine(b, end: end) { line in
+            guard valid else { return }
+            if first {
+                first = false
+                let parts = startLineFields(b, line)
+                guard parts.count >= 2, let status = integer(b, parts[1]) else { valid = false; return }
+                info.status = status
+                return
             }
+            guard let (name, value) = header(b, line) else { return }
+            if nameIs(b, name, "content-type") { info.contentType = text(b, value) }
+            else if nameIs(b, name, "content-length") { info.contentLength = integer(b, value) }
+            else if nameIs(b, name, "content-disposition") { info.contentDisposition = text(b, value) }
         }
+        guard valid, !first else { return .invalid }
         return .complete(info, consumed: consumed)
     }
 }
 
-extension Substring {
-    /// The text without leading and trailing spaces or tabs (a header value).
-    var trimmingSpaces: String {
-        let u = utf8
-        var start = u.startIndex, end = u.endIndex
-        while start < end, u[start] == 0x20 || u[start] == 0x09 { start = u.index(after: start) }
-        while end > start {
-            let before = u.index(before: end)
-            guard u[before] == 0x20 || u[before] == 0x09 else { break }
-            end = before
-        }
-        return String(self[start ..< end])
-    }
-}

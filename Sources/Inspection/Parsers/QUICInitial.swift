@@ -11,6 +11,11 @@ public enum QUICInitial {
     static let saltV1: [UInt8] = [0x38, 0x76, 0x2C, 0xF7, 0xF5, 0x59, 0x34, 0xB3, 0x4D, 0x17, 0x9A, 0xE6, 0xA4, 0xC8, 0x0C, 0xAD, 0xCC, 0xBB, 0x7F, 0x0A]
     static let saltV2: [UInt8] = [0x0D, 0xED, 0xE3, 0xDE, 0xF7, 0x00, 0xA6, 0xDB, 0x81, 0x93, 0x81, 0xBE, 0x6E, 0x26, 0x9D, 0xCB, 0xF9, 0xBD, 0x2E, 0xD9]
     static let saltDraft29: [UInt8] = [0xAF, 0xBF, 0xEC, 0x28, 0x99, 0x93, 0xD2, 0x4C, 0x9E, 0x97, 0x86, 0xF1, 0x9C, 0x61, 0x11, 0xE0, 0x43, 0x90, 0xA8, 0x99]
+    /// Drafts 23 to 28.
+    static let saltDraft23: [UInt8] = [0xC3, 0xEE, 0xF7, 0x12, 0xC7, 0x2E, 0xBB, 0x5A, 0x11, 0xA7, 0xD2, 0x43, 0x2B, 0xB4, 0x63, 0x65, 0xBE, 0xF9, 0xF5, 0x02]
+    /// Google QUIC Q050: IETF-style Initial protection with Google's salt; inside, a gQUIC CHLO.
+    static let saltQ050: [UInt8] = [0x50, 0x45, 0x74, 0xEF, 0xD0, 0x66, 0xFE, 0x2F, 0x9D, 0x94, 0x5C, 0xFC, 0xDB, 0xD3, 0xA7, 0xF0, 0xD3, 0xB5, 0x6B, 0x45]
+    public static let versionQ050: UInt32 = 0x5130_3530
 
     /// A CRYPTO frame's data and its offset in the crypto stream.
     public struct CryptoChunk: Equatable {
@@ -26,6 +31,28 @@ public enum QUICInitial {
     /// The CRYPTO data of one client Initial packet (the first in a datagram), or nil
     /// when it is not one or does not decrypt.
     public static func cryptoData(_ b: UnsafeRawBufferPointer) -> [CryptoChunk]? {
+        guard let d = decrypt(b), d.version != versionQ050 else { return nil }
+        return d.plain.withUnsafeBytes { frames($0) }
+    }
+
+    /// A decrypted client Initial: its frames, its version, and the connection ID its
+    /// keys came from.
+    public struct Decrypted {
+        public var plain: [UInt8]
+        public var version: UInt32
+        public var keyDCID: [UInt8]
+    }
+
+    /// Decrypts a client Initial (the first packet in a datagram). Keys come from the
+    /// DCID of the client's first Initial (RFC 9001 §5.2), which later Initials no
+    /// longer carry once the server chose its own ID: `firstDCID` is tried first, then
+    /// the packet's own DCID (the first packet, or new keys after a Retry).
+    public static func decrypt(_ b: UnsafeRawBufferPointer, firstDCID: [UInt8]? = nil) -> Decrypted? {
+        if let firstDCID, !firstDCID.isEmpty, let d = decrypt(b, keyDCID: firstDCID) { return d }
+        return decrypt(b, keyDCID: nil)
+    }
+
+    static func decrypt(_ b: UnsafeRawBufferPointer, keyDCID: [UInt8]?) -> Decrypted? {
         guard b.count >= 7, b[0] & 0xC0 == 0xC0 else { return nil }
         let version = b.u32be(1)
         let salt: [UInt8]
@@ -34,10 +61,12 @@ public enum QUICInitial {
         if version == 1 { salt = saltV1; guard typeBits == 0 else { return nil } }
         else if v2 { salt = saltV2; guard typeBits == 1 else { return nil } }
         else if version >= 0xFF00_001D, version <= 0xFF00_0022 { salt = saltDraft29; guard typeBits == 0 else { return nil } }
+        else if version >= 0xFF00_0017, version <= 0xFF00_001C { salt = saltDraft23; guard typeBits == 0 else { return nil } }
+        else if version == versionQ050 { salt = saltQ050; guard typeBits == 0 else { return nil } }
         else { return nil }
         var c = Cursor(b, from: 5)
         guard let dcidLength = c.u8(), dcidLength <= 20, c.remaining >= Int(dcidLength) else { return nil }
-        let dcid = Array(UnsafeRawBufferPointer(rebasing: b[c.offset ..< c.offset + Int(dcidLength)]))
+        let dcid = keyDCID ?? Array(UnsafeRawBufferPointer(rebasing: b[c.offset ..< c.offset + Int(dcidLength)]))
         _ = c.skip(Int(dcidLength))
         guard let scidLength = c.u8(), scidLength <= 20, c.skip(Int(scidLength)),
               let tokenLength = varint(&c), tokenLength <= 4096, c.skip(Int(tokenLength)),
@@ -74,7 +103,7 @@ public enum QUICInitial {
         let tag = Data(UnsafeRawBufferPointer(rebasing: b[packetEnd - 16 ..< packetEnd]))
         guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag),
               let plain = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes(key)), authenticating: header) else { return nil }
-        return [UInt8](plain).withUnsafeBytes { frames($0) }
+        return Decrypted(plain: [UInt8](plain), version: version, keyDCID: dcid)
     }
 
     /// CRYPTO frames among PADDING, PING, ACK and CONNECTION_CLOSE (the frames an
