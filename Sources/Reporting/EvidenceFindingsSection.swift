@@ -81,7 +81,7 @@ enum EvidenceFindingsSection {
             let f = r.flow
             return [
                 .text(HTMLText.time(f.first) + " – " + HTMLText.time(f.last)),
-                .text(f.client.description + " :" + String(f.clientPort), "mono"),
+                .text(endpoint(f.client, f.clientPort), "mono"),
                 .text(String(f.serverPort) + "/" + r.protoName, "mono"),
                 .text(r.app + " / " + r.category),
                 .text(r.hostname ?? "—", "name"),
@@ -94,6 +94,11 @@ enum EvidenceFindingsSection {
             + HTMLTable.render(["Time (UTC)", "Device", "Service", "App / category", "Hostname", "Bytes out", "Bytes in", "Registry", "Input"],
                                rows, cssClass: "flows", omitted: max(0, flows.count - maxFlowsPerFinding),
                                omittedNote: "flows (all of them are in the JSON report with --include-flows)")
+    }
+
+    /// `10.0.0.1:50000`, `[fd00::1]:50000`.
+    static func endpoint(_ a: IPAddress, _ port: UInt16) -> String {
+        (a.isIPv4 ? a.description : "[\(a)]") + ":" + String(port)
     }
 
     static func statusText(_ status: String) -> String {

@@ -30,13 +30,15 @@ enum FlowDiagramSVG {
         out += heading("Servers abroad (\(model.servers.reduce(0) { $0 + max(1, $1.aggregated) }))", x: serverX, anchor: "start")
 
         // Links first, so nodes and labels sit on top of them.
+        let left = ports(model.deviceToCountry, fromY: deviceY, toY: countryY, fromSpan: 14, toSpan: 22)
+        let right = ports(model.countryToServer, fromY: countryY, toY: serverY, fromSpan: 22, toSpan: 14)
         out += "<g fill=\"none\" stroke-opacity=\"0.45\">\n"
-        for l in model.deviceToCountry {
-            out += link(from: (deviceX + nodeWidth, deviceY[l.from]), to: (countryX, countryY[l.to]), l, maxBytes: maxBytes,
+        for (i, l) in model.deviceToCountry.enumerated() {
+            out += link(from: (deviceX + nodeWidth, left[i].from), to: (countryX, left[i].to), l, maxBytes: maxBytes,
                         title: "\(model.devices[l.from].lines[0]) → \(model.countries[l.to].lines[0])")
         }
-        for l in model.countryToServer {
-            out += link(from: (countryX + countryWidth, countryY[l.from]), to: (serverX, serverY[l.to]), l, maxBytes: maxBytes,
+        for (i, l) in model.countryToServer.enumerated() {
+            out += link(from: (countryX + countryWidth, right[i].from), to: (serverX, right[i].to), l, maxBytes: maxBytes,
                         title: "\(model.countries[l.from].lines[0]) → \(model.servers[l.to].lines[0])")
         }
         out += "</g>\n"
@@ -72,6 +74,27 @@ enum FlowDiagramSVG {
         let step = min(rows * pitch / Double(n), pitch * 2.5)
         let start = top + (rows * pitch - step * Double(n)) / 2
         return (0 ..< n).map { start + step * (Double($0) + 0.5) }
+    }
+
+    /// Where each link meets its nodes: a node's links fan out over at most `span` units of its
+    /// height, ordered by where their other ends are, so they do not cross at the node.
+    static func ports(_ links: [FlowDiagramModel.Link], fromY: [Double], toY: [Double], fromSpan: Double, toSpan: Double)
+        -> [(from: Double, to: Double)] {
+        func offsets(node: (FlowDiagramModel.Link) -> Int, other: (FlowDiagramModel.Link) -> Double, centres: [Double], span: Double) -> [Double] {
+            var y = [Double](repeating: 0, count: links.count)
+            let byNode = Dictionary(grouping: links.indices, by: { node(links[$0]) })
+            for (n, members) in byNode {
+                let ordered = members.sorted { (other(links[$0]), $0) < (other(links[$1]), $1) }
+                let step = ordered.count > 1 ? min(span / Double(ordered.count - 1), 6) : 0
+                for (k, i) in ordered.enumerated() {
+                    y[i] = centres[n] + step * (Double(k) - Double(ordered.count - 1) / 2)
+                }
+            }
+            return y
+        }
+        let starts = offsets(node: \.from, other: { toY[$0.to] }, centres: fromY, span: fromSpan)
+        let ends = offsets(node: \.to, other: { fromY[$0.from] }, centres: toY, span: toSpan)
+        return zip(starts, ends).map { ($0, $1) }
     }
 
     static func link(from a: (Double, Double), to b: (Double, Double), _ l: FlowDiagramModel.Link, maxBytes: UInt64, title: String) -> String {

@@ -147,6 +147,10 @@ import WireBytes
         #expect(html.contains("Flow records were not kept for this report"))
         #expect(!html.contains("<h5>Flows"))
         #expect(html.contains("10.2.1.2, 10.4.1.2"))
+        // Nothing scanned at all: every section still says what it found.
+        let empty = EvidenceReport.render(ScanReport(result: ScanResult(), home: ["CN"], version: "0.1.0"))
+        for id in Self.sectionIDs { #expect(empty.contains("<section id=\"\(id)\">")) }
+        #expect(empty.contains("No traffic crossed the border.") && empty.contains("<p>No findings"))
     }
 
     /// A big plant: the diagram shows 25 devices and 25 servers and gathers the rest;
