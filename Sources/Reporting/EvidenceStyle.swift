@@ -44,7 +44,9 @@ enum EvidenceStyle {
     .diagram { overflow-x: auto; }
     svg.flow-diagram { width: 100%; height: auto; display: block; }
     footer { margin-top: 40px; color: #607d8b; font-size: 12px; }
-    @page { size: A4; margin: 14mm 12mm; }
+    @page { size: A4; margin: 14mm 12mm;
+      @bottom-left { content: "borderflow evidence report"; font: 8pt sans-serif; color: #607d8b; }
+      @bottom-right { content: "page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #607d8b; } }
     /* The diagram is wide: it gets a landscape page of its own. */
     @page landscape { size: A4 landscape; }
     @media print {
