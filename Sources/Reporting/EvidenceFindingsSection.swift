@@ -1,0 +1,113 @@
+import Flows
+import Policy
+import ServerRegistry
+import WireBytes
+
+/// Section 4: findings grouped by rule, each with the flows behind it (when the report
+/// kept flow records) or its aggregate (devices, hostnames, counts, time span).
+enum EvidenceFindingsSection {
+    static let maxFlowsPerFinding = 50
+    static let maxDevicesPerFinding = 50
+    static let maxHostnamesPerFinding = 20
+
+    static func render(_ report: ScanReport) -> String {
+        let findings = report.result.findings.sorted
+        guard !findings.isEmpty else { return "<p>No findings: every flow abroad went to a registered server, for a registered purpose.</p>\n" }
+        let entries = Dictionary(report.scope?.registryEntries.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        // Flows per server, in the report's (sorted) order, so each finding finds its own quickly.
+        var flowsByServer: [IPAddress: [FlowRecord]] = [:]
+        if report.includeFlows {
+            for r in report.result.flows { flowsByServer[r.flow.server, default: []].append(r) }
+        }
+        var out = ""
+        if !report.includeFlows {
+            out += "<p class=\"note\">Flow records were not kept for this report, so each finding shows its aggregate; "
+            out += "scan with <code>--include-flows</code> to list the flows behind every finding.</p>\n"
+        }
+        var rulesSeen: [Rule] = []
+        for f in findings where !rulesSeen.contains(f.rule) { rulesSeen.append(f.rule) }
+        for rule in rulesSeen {
+            let of = findings.filter { $0.rule == rule }
+            out += "<h3 id=\"rule-\(rule.rawValue)\">" + HTMLText.escape(rule.rawValue) + " " + EvidenceSummarySection.severityBadge(rule.severity)
+                + " <small>\(HTMLText.count(of.count)) server\(of.count == 1 ? "" : "s")</small></h3>\n"
+            out += HTMLText.element("p", rule.summary, [("class", "note")]) + "\n"
+            for f in of {
+                let flows = report.includeFlows ? (flowsByServer[f.server] ?? []).filter { covers(rule, $0) } : nil
+                out += finding(f, entry: f.registryEntry.flatMap { entries[$0] }, flows: flows)
+            }
+        }
+        return out
+    }
+
+    static func finding(_ f: Finding, entry: RegistryEntry?, flows: [FlowRecord]?) -> String {
+        let hostnames = f.hostnames.sorted()
+        var out = "<article class=\"finding sev-border-\(f.severity.rawValue)\">\n"
+        out += "<h4>" + HTMLText.escape(f.server.description) + " · " + HTMLText.escape(f.country ?? "no country")
+            + (hostnames.isEmpty ? "" : " · " + HTMLText.escape(hostnames[0]) + (hostnames.count > 1 ? " +\(hostnames.count - 1)" : "")) + "</h4>\n"
+        var facts: [(String, HTMLCell)] = [
+            ("Server", .text(f.server.description, "mono")),
+            ("Country", .text(f.country ?? "none: no geo source places this address")),
+            ("Hostnames", .markup(HTMLText.capped(hostnames, limit: maxHostnamesPerFinding), "name")),
+            ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding), "mono")),
+            ("Apps", .markup(HTMLText.capped(f.apps.sorted(), limit: 50))),
+            ("Categories", .markup(HTMLText.capped(f.categories.sorted(), limit: 50))),
+            ("Flows", .number(f.flows)),
+            ("Bytes", .text(HTMLText.bytes(f.bytes))),
+            ("First seen (UTC)", .text(HTMLText.time(f.first))),
+            ("Last seen (UTC)", .text(HTMLText.time(f.last))),
+        ]
+        facts.append(("Registry entry", .text(f.registryEntry.map { id in entry.map(describe) ?? id } ?? "none")))
+        out += HTMLTable.facts(facts)
+        if let flows {
+            out += flowTable(flows)
+        }
+        return out + "</article>\n"
+    }
+
+    /// Whether a judged flow is one the rule speaks of (what `Policy.judge` decided).
+    static func covers(_ rule: Rule, _ r: FlowRecord) -> Bool {
+        switch rule {
+        case .unregisteredOverseasServer: return r.crossBorder && r.registry == "unregistered"
+        case .expiredRegistration: return r.crossBorder && r.registry == "expired"
+        case .purposeMismatch: return r.crossBorder && r.registry == "purpose-mismatch"
+        case .unknownDestination: return r.serverCountry == nil
+        case .remoteMaintenance: return r.crossBorder && r.category == "remote-maintenance"
+        }
+    }
+
+    static func flowTable(_ flows: [FlowRecord]) -> String {
+        guard !flows.isEmpty else { return "<p class=\"note\">No flow records of this finding in the report.</p>\n" }
+        let rows: [[HTMLCell]] = flows.prefix(maxFlowsPerFinding).map { r in
+            let f = r.flow
+            return [
+                .text(HTMLText.time(f.first) + " – " + HTMLText.time(f.last)),
+                .text(endpoint(f.client, f.clientPort), "mono"),
+                .text(String(f.serverPort) + "/" + r.protoName, "mono"),
+                .text(r.app + " / " + r.category),
+                .text(r.hostname ?? "—", "name"),
+                .number(f.bytesToServer), .number(f.bytesToClient),
+                .markup(statusText(r.registry)),
+                .text("#\(r.input + 1)"),  // the input's number in the Scope section
+            ]
+        }
+        return "<h5>Flows (\(HTMLText.count(flows.count)))</h5>\n"
+            + HTMLTable.render(["Time (UTC)", "Device", "Service", "App / category", "Hostname", "Bytes out", "Bytes in", "Registry", "Input"],
+                               rows, cssClass: "flows", omitted: max(0, flows.count - maxFlowsPerFinding),
+                               omittedNote: "flows (all of them are in the JSON report with --include-flows)")
+    }
+
+    /// `10.0.0.1:50000`, `[fd00::1]:50000`.
+    static func endpoint(_ a: IPAddress, _ port: UInt16) -> String {
+        (a.isIPv4 ? a.description : "[\(a)]") + ":" + String(port)
+    }
+
+    static func statusText(_ status: String) -> String {
+        "<span class=\"status status-\(HTMLText.escape(status))\">\(HTMLText.escape(status))</span>"
+    }
+
+    /// An entry as one line: who, where, what for, and when it is valid.
+    static func describe(_ e: RegistryEntry) -> String {
+        "\(e.id) — \(e.operatorName) (\(e.country)), purposes: \(e.purposes.joined(separator: ", ")), valid "
+            + (e.validFrom.map(\.description) ?? "from any date") + " to " + (e.validUntil.map(\.description) ?? "open end")
+    }
+}

@@ -1,0 +1,87 @@
+/// Text for the evidence page. Everything a capture names (hostnames, paths, apps)
+/// is attacker-controlled, so every text and attribute value goes through `escape`.
+enum HTMLText {
+    /// Escapes markup characters, and makes invisible controls visible: bidi overrides
+    /// could make a hostname read differently from what it is, and C0/C1 controls are
+    /// not allowed in HTML at all.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t", "\n": out.unicodeScalars.append(u)
+            default:
+                if isInvisibleControl(u) {
+                    out += "[U+" + hex(u.value) + "]"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+
+    static func isInvisibleControl(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x00 ... 0x1F, 0x7F ... 0x9F: return true
+        case 0x200B ... 0x200F, 0x202A ... 0x202E, 0x2060 ... 0x2069, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+
+    /// An element with escaped text content; `attributes` values are escaped too.
+    static func element(_ name: String, _ text: String, _ attributes: [(String, String)] = []) -> String {
+        "<\(name)\(attributeText(attributes))>\(escape(text))</\(name)>"
+    }
+
+    static func attributeText(_ attributes: [(String, String)]) -> String {
+        attributes.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
+    }
+
+    /// `1,234,567`: counts are read by people, often on paper.
+    static func count<T: BinaryInteger>(_ n: T) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// Exact bytes, with a binary-unit reading beside them when that helps.
+    static func bytes(_ b: UInt64) -> String {
+        b < 1024 ? "\(b) B" : count(b) + " B (" + ScanText.bytes(b) + ")"
+    }
+
+    static func time(_ ns: Int64) -> String { Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6) }
+
+    /// File modification times: whole seconds are enough to tell versions apart.
+    static func fileTime(_ ns: Int64?) -> String { ns.map { Timestamps.rfc3339(nanoseconds: $0, fractionDigits: 0) } ?? "unknown" }
+
+    /// A list capped at `limit` items, the rest counted: big plants stay printable.
+    static func capped(_ items: [String], limit: Int, noun: String = "more") -> String {
+        guard !items.isEmpty else { return "—" }
+        let shown = items.prefix(limit).map(escape).joined(separator: ", ")
+        return items.count > limit ? shown + ", … and \(count(items.count - limit)) \(noun)" : shown
+    }
+
+    /// A decimal with one fractional digit, formatted by hand so that SVG coordinates
+    /// never depend on locale or float printing.
+    static func decimal(_ v: Double) -> String {
+        let tenths = Int((v * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        let m = abs(tenths)
+        return m % 10 == 0 ? sign + String(m / 10) : sign + String(m / 10) + "." + String(m % 10)
+    }
+}
