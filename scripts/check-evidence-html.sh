@@ -2,8 +2,9 @@
 # Renders the bundled example's evidence report (scan --format html) in headless
 # Chromium: fails on console messages (a script, or a resource the page's
 # Content-Security-Policy refused) and on a page without its sections; writes the
-# screenshot Captures/evidence-report.png and a PDF print next to the page.
-# Installs Debian's chromium when it is missing. Not part of scripts/test.sh.
+# screenshot and a PDF print next to the page. Installs Debian's chromium when it is
+# missing. scripts/test.sh runs it; `--update-screenshot` also refreshes the README's
+# picture, Captures/evidence-report.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +40,9 @@ for id in scope summary diagram findings maintenance registry; do
 done
 grep -q '<svg class="flow-diagram"' "$out/dom.html" || { echo "check-evidence-html: no data-flow diagram" >&2; exit 1; }
 
-"${chrome[@]}" --window-size=1280,2400 --screenshot=Captures/evidence-report.png "$url" 2>>"$out/chromium.log"
+shot="$out/evidence.png"
+[ "${1:-}" = "--update-screenshot" ] && shot=Captures/evidence-report.png
+"${chrome[@]}" --window-size=1280,2400 --screenshot="$shot" "$url" 2>>"$out/chromium.log"
 "${chrome[@]}" --no-pdf-header-footer --print-to-pdf="$out/evidence.pdf" "$url" 2>>"$out/chromium.log"
-[ -s Captures/evidence-report.png ] && [ -s "$out/evidence.pdf" ] || { echo "check-evidence-html: no screenshot or PDF" >&2; exit 1; }
-echo "check-evidence-html: ok — page $page, PDF $out/evidence.pdf, screenshot Captures/evidence-report.png"
+[ -s "$shot" ] && [ -s "$out/evidence.pdf" ] || { echo "check-evidence-html: no screenshot or PDF" >&2; exit 1; }
+echo "check-evidence-html: ok — page $page, PDF $out/evidence.pdf, screenshot $shot"

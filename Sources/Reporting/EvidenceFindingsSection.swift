@@ -72,6 +72,7 @@ enum EvidenceFindingsSection {
         case .purposeMismatch: return r.crossBorder && r.registry == "purpose-mismatch"
         case .unknownDestination: return r.serverCountry == nil
         case .remoteMaintenance: return r.crossBorder && r.category == "remote-maintenance"
+        case .inboundRemoteMaintenance: return r.inbound && r.category == "remote-maintenance"
         }
     }
 
