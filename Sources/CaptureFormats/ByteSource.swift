@@ -21,10 +21,13 @@ public protocol ByteSource: AnyObject {
     /// Says that no view below `offset` is in use any more, so a mapping may drop
     /// those pages from the process (the page cache keeps them).
     func release(upTo offset: Int)
+    /// Offset (in the underlying file) where the file shrank while it was read.
+    var shrankAt: Int? { get }
 }
 
 extension ByteSource {
     public func release(upTo offset: Int) {}
+    public var shrankAt: Int? { nil }
 }
 
 /// Bytes already in memory, usually a whole memory-mapped file: peeking is free,
@@ -56,6 +59,7 @@ public final class BufferSource: ByteSource {
     }
     public var position: Int { offset }
     public var endProblem: WireError? { nil }
+    public var shrankAt: Int? { (owner as? MappedFile)?.shrankAt }
 
     private var released = 0
 
@@ -78,6 +82,12 @@ public protocol ByteFiller: AnyObject {
     /// Writes up to `buffer.count` bytes and returns how many; 0 means the end.
     func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(WireError) -> Int
     var endProblem: WireError? { get }
+    /// See `ByteSource.shrankAt`: the compressed file under a decompressor shrank.
+    var shrankAt: Int? { get }
+}
+
+extension ByteFiller {
+    public var shrankAt: Int? { nil }
 }
 
 /// A window over a stream, refilled in one reused buffer; only the bytes still
@@ -139,6 +149,7 @@ public final class StreamSource: ByteSource {
 
     public var position: Int { consumed }
     public var endProblem: WireError? { filler.endProblem }
+    public var shrankAt: Int? { filler.shrankAt }
 }
 
 /// Reads a file descriptor (standard input, a pipe, a FIFO).
@@ -171,4 +182,5 @@ public final class SourceFiller: ByteFiller {
         return n
     }
     public var endProblem: WireError? { source.endProblem }
+    public var shrankAt: Int? { source.shrankAt }
 }

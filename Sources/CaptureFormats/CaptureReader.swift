@@ -175,8 +175,21 @@ public struct CaptureReader: ~Copyable {
 
     @usableFromInline
     mutating func stop(_ error: WireError, note: StaticString = "") {
+        // Past a point where the file shrank the reader meets filler, not a bad record.
+        if noteShrinking() { finished = true; return }
         report(.error, error, note: note)
         finished = true
+    }
+
+    /// Reports (once) that the file shrank while it was read; true when it did.
+    @discardableResult
+    public mutating func noteShrinking() -> Bool {
+        guard let at = source.shrankAt else { return false }
+        let e = WireError.malformed(.file, "the file shrank while it was read (another program truncated or rewrote it)", at: at)
+        if !problems.contains(where: { $0.error == e }) {
+            report(.error, e, note: "the records before this offset are in the results; read the file again once it is complete")
+        }
+        return true
     }
 
     public var hasErrors: Bool { problems.contains { $0.severity == .error } }

@@ -5,6 +5,7 @@ import WireBytes
 /// caller's reused buffer.
 public final class GzipFiller: ByteFiller {
     private let input: ByteSource
+    public var shrankAt: Int? { input.shrankAt }
     private var stream = z_stream()
     private var inMember = true
     public private(set) var endProblem: WireError?

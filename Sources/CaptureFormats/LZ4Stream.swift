@@ -5,6 +5,7 @@ import WireBytes
 /// through liblz4's streaming API into the caller's reused buffer.
 public final class LZ4FrameFiller: ByteFiller {
     private let input: ByteSource
+    public var shrankAt: Int? { input.shrankAt }
     private var context: OpaquePointer?
     private var inFrame = false
     public private(set) var endProblem: WireError?

@@ -93,6 +93,7 @@ public struct CaptureSummary: Sendable {
             perInterface[record.interface] += 1
             visit(record)
         }
+        reader.noteShrinking()
         self.packets = packets
         self.bytes = bytes
         self.wireBytes = wire

@@ -1,3 +1,4 @@
+import CShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +15,8 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer?
     private let length: Int
+    /// The SIGBUS guard's slot for this mapping (-1: not guarded).
+    private var guardSlot: Int32 = -1
 
     public enum OpenError: Error, Sendable, CustomStringConvertible {
         case cannotOpen(path: String, errno: Int32)
@@ -51,9 +54,18 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(p, size, MADV_WILLNEED)
         base = p
         bytes = UnsafeRawBufferPointer(start: p, count: size)
+        guardSlot = bf_guard_register(p, size)
+    }
+
+    /// Where the file turned out to have shrunk while it was read (another process
+    /// truncated it): the bytes from there on are filler, not the file's.
+    public var shrankAt: Int? {
+        let o = bf_guard_fault_offset(guardSlot)
+        return o >= 0 ? Int(o) : nil
     }
 
     deinit {
+        bf_guard_unregister(guardSlot)
         if let base { munmap(base, length) }
     }
 }

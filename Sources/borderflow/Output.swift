@@ -7,13 +7,16 @@ import ArgumentParser
 struct OutputTarget {
     private let file: UnsafeMutablePointer<FILE>
     private let owned: Bool
+    private let name: String
 
     init(path: String?) throws {
         guard let path, path != "-" else {
             file = stdout
             owned = false
+            name = "standard output"
             return
         }
+        name = path
         guard let f = fopen(path, "w") else {
             throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
@@ -39,7 +42,7 @@ struct OutputTarget {
         let failed = fflush(file) != 0 || ferror(file) != 0
         let err = errno
         if owned { fclose(file) }
-        if failed { throw CommandFailure("writing the report failed: \(String(cString: strerror(err)))") }
+        if failed { throw CommandFailure("cannot write \(name): \(String(cString: strerror(err)))") }
     }
 }
 

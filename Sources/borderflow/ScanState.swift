@@ -10,8 +10,11 @@ struct ScanState: Sendable {
 
     init(directory: String) throws {
         self.directory = directory
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw CommandFailure("cannot create the state directory \(directory): \(error.localizedDescription)")
+        var isDirectory: ObjCBool = false
+        if !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+                throw CommandFailure("cannot create the state directory \(directory): \(String(cString: strerror(errno)))")
+            }
         }
     }
 
