@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
-        .target(name: "PlantSynth", dependencies: ["WireBytes", "CLz4"]),
+        .target(name: "PlantSynth", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
