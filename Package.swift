@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
-        .testTarget(name: "LiveTests", dependencies: ["TestSupport", "Live", "CaptureFormats", "Pipeline", "Reporting", "WireBytes"]),
+        .testTarget(name: "LiveTests", dependencies: ["TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes"]),
     ]
 )
