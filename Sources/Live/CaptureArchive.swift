@@ -7,7 +7,7 @@ import Glibc
 /// `--write FILE`: what is captured, kept as pcapng (LZ4 frames when FILE ends in
 /// `.lz4`), in files cut by size or time. A file is written as `NAME.part` and renamed
 /// to NAME when it is complete, so every file under its final name reads to the end.
-/// Rotated files are named by when they began: `capture-20261124T081500Z.pcapng.lz4`.
+/// Rotated files are named by when they began and their number: `capture-20261124T081500Z-00001.pcapng.lz4`.
 public final class CaptureArchive {
     public let path: String
     public let rotation: Rotation?
@@ -104,7 +104,8 @@ public final class CaptureArchive {
     }
 
     /// The plain path without rotation; with it, the path with the file's start time
-    /// (UTC) before the capture suffixes, and a counter if that name is taken.
+    /// (UTC) and the run's file number before the capture suffixes, so that names sort
+    /// in the order the files were written (`cat` them in that order to rejoin flows).
     func nextName(at now: Int64) -> String {
         guard rotation != nil else { return path }
         var stem = Substring(path)
@@ -113,11 +114,12 @@ public final class CaptureArchive {
             stem = stem.dropLast(s.count)
             suffix = s + suffix
         }
-        let base = "\(stem)-\(CaptureArchive.stamp(now))"
+        let number = String(files.count + 1)
+        let base = "\(stem)-\(CaptureArchive.stamp(now))-\(String(repeating: "0", count: max(0, 5 - number.count)))\(number)"
         var name = base + suffix
         var n = 2
-        while access(name, F_OK) == 0 || access(name + ".part", F_OK) == 0 || files.contains(name) {
-            name = "\(base)-\(n)\(suffix)"
+        while access(name, F_OK) == 0 || access(name + ".part", F_OK) == 0 {
+            name = "\(base).\(n)\(suffix)"   // another run's file of the same second: never overwritten
             n += 1
         }
         return name

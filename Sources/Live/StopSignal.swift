@@ -11,13 +11,19 @@ public enum StopSignal {
     private static let requested = Atomic<Int32>(0)
 
     public static func install() {
+        // A parent may have left them blocked (some test runners and supervisors do):
+        // then they would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for sig in [SIGINT, SIGTERM] {
+            sigaddset(&unblock, sig)
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in StopSignal.requested.store(number, ordering: .relaxed) }
             action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
             sigemptyset(&action.sa_mask)
             sigaction(sig, &action, nil)
         }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// The signal that asked to stop, or nil.

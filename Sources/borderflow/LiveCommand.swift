@@ -34,7 +34,10 @@ struct LiveCommand: ParsableCommand {
         --write FILE keeps what was captured as pcapng, LZ4-compressed when FILE ends in \
         .lz4. A file is written as FILE.part and renamed when complete. With --rotate \
         (100M: size, powers of 1024; 15m, 1h: time, cut at UTC multiples) the files are \
-        named by their start: plant-20261124T081500Z.pcapng.lz4.
+        named by their start and number (plant-20261124T081500Z-00001.pcapng.lz4) and \
+        sort in the order they were written. Scanned one by one, a flow cut by a rotation \
+        counts once per file; joined, they give exactly the live run's findings:
+          cat plant-*.pcapng.lz4 | borderflow scan -
 
         Capturing needs root, or CAP_NET_RAW and CAP_NET_ADMIN:
           setcap cap_net_raw,cap_net_admin=eip $(command -v borderflow)
