@@ -150,4 +150,24 @@ import Testing
         #expect(try Self.input(back.stdout)["packets"] as? Int == 516)
         #expect(try Self.findings(back.stdout) == expected)
     }
+
+    /// A silent interface does not keep the run from ending: --duration stops it on
+    /// time, with an empty but complete report and a valid (empty) archive.
+    @Test(.enabled(if: Tool.replaySkipReason == nil, Comment(rawValue: Tool.replaySkipReason ?? "")))
+    func durationStopsASilentCapture() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ns = try TestNamespace("quiet")
+        let started = Date()
+        let live = try ns.start(Tool.binary, ["live", "-i", "lo", "--config", dir + "/borderflow.yaml", "--duration", "1",
+                                              "--format", "json", "-o", dir + "/live.json", "--write", dir + "/quiet.pcapng"])
+        #expect(live.wait(timeout: 20), "borderflow live did not stop after --duration 1")
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(live.process.terminationStatus == 0, "\(live.errors())")
+        let input = try Self.input(try String(contentsOfFile: dir + "/live.json", encoding: .utf8))
+        #expect(input["packets"] as? Int == 0)
+        #expect((input["live"] as? [String: Any])?["stoppedBy"] as? String == "duration")
+        let back = try scan([dir + "/quiet.pcapng"])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(try Self.input(back.stdout)["format"] as? String == "pcapng")
+    }
 }
