@@ -97,9 +97,11 @@ struct LiveCommand: ParsableCommand {
     func validate() throws {
         if interface.isEmpty { throw ValidationError("-i/--interface needs an interface name (e.g. eth1)") }
         if snaplen < 1 || snaplen > 262_144 { throw ValidationError("--snaplen must be between 1 and 262144") }
-        if let duration, !(duration > 0) { throw ValidationError("--duration must be more than 0 seconds") }
+        // Bounded above too: seconds become nanoseconds in 64 bits (a year is plenty).
+        let year = 366.0 * 86400
+        if let duration, !(duration > 0 && duration <= year) { throw ValidationError("--duration must be more than 0 seconds and at most a year") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if !(reportEvery >= 0) { throw ValidationError("--report-every must be 0 (none) or more seconds") }
+        if !(reportEvery >= 0 && reportEvery <= year) { throw ValidationError("--report-every must be 0 (none) or more seconds, at most a year") }
         if updates != nil, reportEvery == 0 { throw ValidationError("--updates needs rolling reports (--report-every more than 0)") }
         if let bufferSize, ByteCount.parse(bufferSize).map({ $0 > 0 && $0 <= Int(Int32.max) }) != true {
             throw ValidationError("--buffer-size: `\(bufferSize)` is not a size such as 8M or 65536 (at most 2G)")

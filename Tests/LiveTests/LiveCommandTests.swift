@@ -42,5 +42,10 @@ import Testing
         #expect(r.stderr.contains("--rotate: `15x`"))
         let noWrite = try Tool.run(Tool.binary, ["live", "-i", "lo", "--rotate", "15m"] + policy, timeout: 30)
         #expect(noWrite.status == 2 && noWrite.stderr.contains("--rotate needs --write"))
+        for bad in [["--duration", "1e30"], ["--duration", "0"], ["--report-every", "inf"], ["--snaplen", "0"],
+                    ["--count", "0"], ["--buffer-size", "lots"], ["--report-every", "0", "--updates", "/tmp/u.ndjson"]] {
+            let r = try Tool.run(Tool.binary, ["live", "-i", "lo"] + bad + policy, timeout: 30)
+            #expect(r.status == 2 && r.stderr.hasPrefix("Error: "), "\(bad): \(r.status) \(r.stderr)")
+        }
     }
 }

@@ -76,7 +76,8 @@ import Testing
     @Test(.enabled(if: Tool.replaySkipReason == nil, Comment(rawValue: Tool.replaySkipReason ?? "")))
     func liveCaptureFindsWhatScanFinds() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ns = try TestNamespace("count")
+        guard let ns = try TestNamespace.makeOrSkip("count") else { return }
+        defer { withExtendedLifetime(ns) {} }   // deleted at the end of the test, not after its last use
         // The filter keeps every packet of the example (IPv4 and IPv6, VLAN-tagged or not).
         let live = try captureReplay(in: ns, ["--bpf", "ip or ip6 or vlan", "--count", "516", "--duration", "30",
                                               "--report-every", "0.2", "--updates", dir + "/updates.ndjson",
@@ -120,7 +121,8 @@ import Testing
     @Test(.enabled(if: Tool.replaySkipReason == nil, Comment(rawValue: Tool.replaySkipReason ?? "")))
     func interruptFlushesEveryFlowAndArchive() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ns = try TestNamespace("sigint")
+        guard let ns = try TestNamespace.makeOrSkip("sigint") else { return }
+        defer { withExtendedLifetime(ns) {} }   // deleted at the end of the test, not after its last use
         try FileManager.default.createDirectory(atPath: dir + "/archive", withIntermediateDirectories: true)
         let live = try captureReplay(in: ns, ["--report-every", "0", "--progress", "--write", dir + "/archive/plant.pcapng.lz4",
                                               "--rotate", "64K"])
@@ -156,7 +158,8 @@ import Testing
     @Test(.enabled(if: Tool.replaySkipReason == nil, Comment(rawValue: Tool.replaySkipReason ?? "")))
     func durationStopsASilentCapture() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ns = try TestNamespace("quiet")
+        guard let ns = try TestNamespace.makeOrSkip("quiet") else { return }
+        defer { withExtendedLifetime(ns) {} }   // deleted at the end of the test, not after its last use
         let started = Date()
         let live = try ns.start(Tool.binary, ["live", "-i", "lo", "--config", dir + "/borderflow.yaml", "--duration", "1",
                                               "--format", "json", "-o", dir + "/live.json", "--write", dir + "/quiet.pcapng"])
