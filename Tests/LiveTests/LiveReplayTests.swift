@@ -84,6 +84,7 @@ import Testing
                                               "--write", dir + "/live.pcapng.lz4"])
         #expect(live.wait(timeout: 60), "borderflow live did not stop by --count or --duration")
         #expect(live.process.terminationStatus == 0, "\(live.errors())")
+        #expect(!live.errors().contains("\u{1B}[K"), "a progress line, though standard error is not a terminal")
         let liveReport = try String(contentsOfFile: dir + "/live.json", encoding: .utf8)
 
         let fromFile = try scan([Tool.captures + "plant-example.pcapng"])
