@@ -23,7 +23,7 @@ struct LiveCommand: ParsableCommand {
           borderflow live -i eth1 --bpf 'not port 22' --updates updates.ndjson
           borderflow live -i eth1 --duration 3600 --format json -o hour.json
           borderflow live -i eth1 --write /srv/bf/plant.pcapng.lz4 --rotate 15m
-          cat /srv/bf/plant-*.pcapng.lz4 | borderflow scan -      the run's findings again
+          cat /srv/bf/plant-*.pcapng.lz4 | borderflow scan -   the same findings
 
         Rolling reports: every --report-every seconds (default 60; 0: none) one NDJSON \
         line per finding that is new or changed since the last one ({"type":"finding", \
