@@ -130,6 +130,8 @@ import Testing
         // Ctrl-C once the progress line (forced on, though stderr is a file) counts every
         // packet, or after 20 s; packets still in the capture buffer are read before the end.
         _ = live.waitForError(" 516 packets", timeout: 20)
+        // Twice at once, as `timeout` sends it (to the process and to its group): one request.
+        live.signal(SIGINT)
         live.signal(SIGINT)
         #expect(live.wait(timeout: 20), "borderflow live did not stop on SIGINT")
         #expect(live.process.terminationStatus == 0, "\(live.errors())")
