@@ -70,6 +70,7 @@ import Testing
         try #require(live.waitForError("listening on lo", timeout: 20), "borderflow live did not start: \(live.errors())")
         let replay = try ns.run(Tool.find("tcpreplay")!, ["-q", "-i", "lo", Tool.captures + "plant-example.pcapng"], timeout: 60)
         #expect(replay.status == 0 && !replay.timedOut, "tcpreplay: \(replay.stdout) \(replay.stderr)")
+        #expect(replay.stdout.contains("Successful packets:        516"), "tcpreplay: \(replay.stdout) \(replay.stderr)")
         return live
     }
 
