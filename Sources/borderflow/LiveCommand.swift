@@ -114,6 +114,8 @@ struct LiveCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try policyOptions.load()
+        // The report is written at the end: a place it cannot go must fail now, not after hours of capture.
+        for path in [report.output, report.maintenanceLog].compactMap({ $0 }) where path != "-" { try checkWritable(path) }
         var settings = LiveCaptureSettings(interface: interface)
         settings.filter = bpf
         settings.snapLength = Int32(snaplen)
@@ -164,7 +166,7 @@ struct LiveCommand: ParsableCommand {
         if !quiet {
             printError("borderflow: stopped (\(outcome.stoppedBy.rawValue)): \(outcome.result.packets) packets, "
                 + "\(outcome.result.findings.findings.count) findings, dropped \(outcome.drops.kernel) by the kernel and "
-                + "\(outcome.drops.interface) by the interface" + (outcome.archives.isEmpty ? "" : "; wrote \(outcome.archives.joined(separator: ", "))"))
+                + "\(outcome.drops.interface) by the interface" + archivesNote(outcome.archives))
         }
         // The text report on a terminal shows its warnings itself.
         let reportShowsWarnings = report.format == .text && (report.output == nil || report.output == "-")
@@ -175,5 +177,19 @@ struct LiveCommand: ParsableCommand {
         }
         let code = findingsExitCode(outcome.result.findings, threshold: loaded.failOn)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Opens FILE for appending (creating it, changing nothing in it) and closes it again.
+    func checkWritable(_ path: String) throws {
+        guard let f = fopen(path, "a") else { throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        fclose(f)
+    }
+
+    func archivesNote(_ files: [String]) -> String {
+        switch files.count {
+        case 0: return ""
+        case 1 ... 3: return "; wrote " + files.joined(separator: ", ")
+        default: return "; wrote \(files.count) files, \(files[0]) to \(files[files.count - 1])"
+        }
     }
 }

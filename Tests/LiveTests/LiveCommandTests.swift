@@ -35,6 +35,13 @@ import Testing
         expectOneLine(r, containing: "cannot capture on lo: permission denied")
     }
 
+    /// Before any capture (no root needed): the report could not be written at the end.
+    @Test(.enabled(if: Tool.built, "borderflow not built"))
+    func unwritableReportFailsBeforeCapture() throws {
+        let r = try Tool.run(Tool.binary, ["live", "-i", "lo", "-o", "/nonexistent-dir/report.json"] + policy, timeout: 30)
+        expectOneLine(r, containing: "cannot write /nonexistent-dir/report.json")
+    }
+
     @Test(.enabled(if: Tool.built, "borderflow not built"))
     func badOptionsAreUsageErrors() throws {
         let r = try Tool.run(Tool.binary, ["live", "-i", "lo", "--rotate", "15x", "--write", "/tmp/x.pcapng"] + policy, timeout: 30)
