@@ -116,6 +116,7 @@ struct LiveCommand: ParsableCommand {
         let loaded = try policyOptions.load()
         // The report is written at the end: a place it cannot go must fail now, not after hours of capture.
         for path in [report.output, report.maintenanceLog].compactMap({ $0 }) where path != "-" { try checkWritable(path) }
+        let updatesOut = reportEvery > 0 ? try LiveUpdates(path: updates) : nil
         var settings = LiveCaptureSettings(interface: interface)
         settings.filter = bpf
         settings.snapLength = Int32(snaplen)
@@ -134,7 +135,6 @@ struct LiveCommand: ParsableCommand {
         } catch let e as LiveCaptureError {
             throw CommandFailure(e.description)
         }
-        let updatesOut = reportEvery > 0 ? try LiveUpdates(path: updates) : nil
         if !quiet { for w in handle.warnings { printError("borderflow: warning: \(w)") } }
 
         var limits = LiveRunLimits()
@@ -179,10 +179,17 @@ struct LiveCommand: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// Opens FILE for appending (creating it, changing nothing in it) and closes it again.
+    /// Whether FILE could be written (without creating it): the file if it is there,
+    /// else its directory.
     func checkWritable(_ path: String) throws {
-        guard let f = fopen(path, "a") else { throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
-        fclose(f)
+        var target = path
+        if access(path, F_OK) != 0 {
+            let slash = path.lastIndex(of: "/")
+            target = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        }
+        if access(target, W_OK) != 0 {
+            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     func archivesNote(_ files: [String]) -> String {
