@@ -31,13 +31,15 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
-        .target(name: "PlantSynth", dependencies: ["WireBytes", "CLz4"]),
+        .target(name: "PlantSynth", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Policy", "Pipeline", "ServerRegistry"]),
+        // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
+        .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Pipeline", "Policy", "Reporting"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth", "Live",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
+        .testTarget(name: "LiveTests", dependencies: ["TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"]),
     ]
 )

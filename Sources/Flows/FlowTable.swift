@@ -116,6 +116,16 @@ public struct FlowTable: ~Copyable {
         return (count - 1, true)
     }
 
+    /// Moves the table's clock to `time` without a packet (live capture gone quiet):
+    /// flows idle past their timeout end, as a later packet would have ended them.
+    public mutating func advance(to time: Int64, emit: (FlowState) -> Void) {
+        if time > now { now = time }
+        if now >= nextSweep {
+            if nextSweep != .min { sweep(emit: emit) }
+            nextSweep = now + config.sweepInterval
+        }
+    }
+
     /// In-place access to a live flow's inspection state (index from `add`).
     @inlinable
     public mutating func withInspection<R>(at index: Int, _ body: (inout InspectionState) -> R) -> R {

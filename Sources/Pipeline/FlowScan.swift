@@ -6,6 +6,11 @@ import Flows
 public struct InputScan: Sendable {
     public var summary: CaptureSummary
     public var stats: PacketStats
+
+    public init(summary: CaptureSummary, stats: PacketStats) {
+        self.summary = summary
+        self.stats = stats
+    }
 }
 
 /// Reads inputs one after another through a `PacketPipeline` each, handing every

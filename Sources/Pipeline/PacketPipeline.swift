@@ -152,6 +152,17 @@ public struct PacketPipeline: ~Copyable {
                         hostname: engine.hostname(of: state, server: o.server), input: input))
     }
 
+    /// Time passes without packets (live capture): flows idle past their timeout are
+    /// emitted. `time` is in the packets' clock (ns since the epoch).
+    public mutating func advance(to time: Int64, emit: (FlowRecord) -> Void) {
+        var ended: [FlowState] = []
+        swap(&ended, &finished)
+        table.advance(to: time) { ended.append($0) }
+        for f in ended { emitFlow(f, emit: emit) }
+        ended.removeAll(keepingCapacity: true)
+        swap(&ended, &finished)
+    }
+
     /// End of input: every live flow is emitted.
     public mutating func finish(emit: (FlowRecord) -> Void) {
         reassembler.finish()

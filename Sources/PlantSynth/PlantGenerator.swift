@@ -1,3 +1,4 @@
+import CaptureFormats
 import WireBytes
 
 /// Options of `borderflow synth`.

@@ -29,7 +29,7 @@ struct Borderflow: ParsableCommand {
         """,
         version: BorderflowVersion.string,
         subcommands: [ScanCommand.self, MergeCommand.self, FlowsCommand.self, Info.self, GeoCommand.self, RegistryCommand.self,
-                      SynthCommand.self]
+                      SynthCommand.self, LiveCommand.self]
     )
 
     /// Usage and configuration errors exit 2, as the contract says (ArgumentParser's own is 64).

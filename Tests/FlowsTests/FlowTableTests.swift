@@ -24,6 +24,19 @@ func run(_ packets: [FlowPacket], config: FlowTableConfig = FlowTableConfig()) -
 }
 
 @Suite struct FlowTableTests {
+    /// Live capture gone quiet: moving the clock ends idle flows without a packet.
+    @Test func advancingTheClockEndsIdleFlows() {
+        var table = FlowTable(initialCapacity: 16)
+        var out: [OrientedFlow] = []
+        table.add(udp(0, "10.0.0.5", 5000, "203.0.113.9", 53)) { out.append($0.oriented) }
+        table.add(tcp(0, "10.0.0.5", 40000, "203.0.113.9", 443, TCPFlag.syn)) { out.append($0.oriented) }
+        table.advance(to: 30 * second) { out.append($0.oriented) }
+        #expect(out.isEmpty)
+        table.advance(to: 61 * second) { out.append($0.oriented) }
+        #expect(out.count == 1 && out.first?.serverPort == 53)
+        #expect(table.count == 1)
+    }
+
     @Test func bothDirectionsAreOneFlowOrientedBySyn() {
         let (flows, _) = run([
             tcp(0, "10.0.0.5", 40000, "203.0.113.9", 8883, TCPFlag.syn),
