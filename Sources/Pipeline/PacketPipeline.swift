@@ -33,6 +33,8 @@ public struct PacketPipeline: ~Copyable {
     /// Export packets seen inside the capture are decoded too: their records are flows.
     public var flowLogs = FlowLogDecoder()
     public var stats = PacketStats()
+    /// Whether payloads are inspected (off: flows alone, to measure what inspection costs).
+    public var inspects = true
     public let input: Int
     /// The packet being handled, decoded in place. Behind a pointer the pipeline owns,
     /// so later steps read its fields where they are instead of copying ~200 bytes per
@@ -136,6 +138,7 @@ public struct PacketPipeline: ~Copyable {
             decoder.decode(payload, exporter: exporter) { emit(FlowLogConversion.record($0, input: input)) }
             swap(&decoder, &flowLogs)
         }
+        guard inspects else { return }
         table.withInspection(at: index) { state in
             if state.done { return }
             engine.inspect(&state, payload: payload, transport: transport, fromInitiator: fromInitiator,

@@ -57,6 +57,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same path without payload inspection: the difference is what inspection costs.
+    Benchmark("flows without inspection: \(packets) packets") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var flows = 0
+            var pipeline = PacketPipeline(input: 0)
+            pipeline.inspects = false
+            _ = CaptureSummary.read(.file(path)) { pipeline.process($0) { _ in flows += 1 } }
+            pipeline.finish { _ in flows += 1 }
+            blackHole(flows)
+        }
+    }
+
     Benchmark("flows + inspection: \(packets) packets") { benchmark in
         for _ in benchmark.scaledIterations {
             var flows = 0
@@ -97,6 +109,30 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let policy = Policy(home: ["CN"], geo: Lookup(db: geo), registry: registry)
+
+    // Scaling across files (scan --jobs): the same four-file archive with one and two workers.
+    let archive = (0 ..< 4).map { i -> InputSource in
+        let part = benchDir + "/archive-\(benchBytes / 4)-\(i).pcap"
+        if !FileManager.default.fileExists(atPath: part) {
+            var o = SynthOptions()
+            o.seed = UInt64(100 + i)
+            o.targetBytes = benchBytes / 4
+            let fd = open(part + ".tmp", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            var g = PlantGenerator(options: o)
+            _ = try! g.write(to: fd)
+            close(fd)
+            rename(part + ".tmp", part)
+        }
+        return .file(part)
+    }
+    for jobs in [1, 2] {
+        Benchmark("scan: 4-file archive, \(jobs) worker\(jobs == 1 ? "" : "s")") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(Scan.run(archive, policy: policy, jobs: jobs).flowCount)
+            }
+        }
+    }
+
     let result = Scan.run([.file(path)], policy: policy, keepFlows: true)
     Benchmark("report: json with \(result.flows.count) flows") { benchmark in
         for _ in benchmark.scaledIterations {
