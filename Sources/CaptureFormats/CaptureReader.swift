@@ -31,6 +31,10 @@ public struct CaptureReader: ~Copyable {
     let source: ByteSource
     var window: UnsafeRawBufferPointer
     var pos = 0
+    /// `source.position` when the window was taken: the stream offset of `pos == 0`.
+    /// Kept here because asking the source (a protocol existential) per record costs a
+    /// dynamic call and reference counting on the hot path.
+    var windowBase = 0
     /// `pos` up to which the window has been prefetched.
     var prefetched = 0
     /// `pos` at which the pages behind are next released (mapped input).
@@ -91,6 +95,7 @@ public struct CaptureReader: ~Copyable {
         source = src
         compression = layers
         window = UnsafeRawBufferPointer(start: nil, count: 0)
+        windowBase = src.position
         format = container
         if let header { adopt(header) }
     }
@@ -110,6 +115,7 @@ public struct CaptureReader: ~Copyable {
     mutating func ensure(_ count: Int) -> Bool {
         if window.count - pos >= count { return true }
         source.advance(pos)
+        windowBase = source.position
         pos = 0
         releaseAt = CaptureLimits.releaseInterval
         prefetched = 0
@@ -128,7 +134,7 @@ public struct CaptureReader: ~Copyable {
     /// stay valid until the next call, so the release stops short of it).
     @usableFromInline
     mutating func releaseBehind(_ recordStart: Int) {
-        source.release(upTo: source.position + recordStart)
+        source.release(upTo: windowBase + recordStart)
         releaseAt = pos + CaptureLimits.releaseInterval
     }
 
@@ -147,7 +153,7 @@ public struct CaptureReader: ~Copyable {
 
     /// Offset of `pos` in the whole (decoded) stream.
     @usableFromInline
-    var streamOffset: Int { source.position + pos }
+    var streamOffset: Int { windowBase + pos }
 
     @usableFromInline
     mutating func report(_ severity: CaptureProblem.Severity, _ error: WireError, note: StaticString) {

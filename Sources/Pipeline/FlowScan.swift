@@ -39,14 +39,14 @@ public enum FlowScan {
         var sinceReport = 0
         let summary = CaptureSummary.read(input) { record in
             pipeline.process(record, emit: emit)
-            if let progress {
-                sinceReport += 1
-                if sinceReport == 8192 {
+            sinceReport += 1
+            if sinceReport == 8192 {
+                if let progress {
                     progress.bytesRead.add(record.offset - reported, ordering: .relaxed)
                     progress.packets.add(sinceReport, ordering: .relaxed)
-                    reported = record.offset
-                    sinceReport = 0
                 }
+                reported = record.offset
+                sinceReport = 0
             }
         }
         pipeline.finish(emit: emit)
