@@ -41,6 +41,14 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         if CrossBorderTraffic.rank(status) > CrossBorderTraffic.rank(registry) { registry = status }
     }
 
+    mutating func add(_ r: FlowRecord) {
+        note(registry: r.registry)
+        if let h = r.hostname { hostnames.insert(h) }
+        apps.insert(r.app)
+        flows += 1
+        bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
+    }
+
     mutating func merge(_ o: CrossBorderTraffic) {
         note(registry: o.registry)
         hostnames.formUnion(o.hostnames)
@@ -83,13 +91,8 @@ public struct ScanResult: Sendable {
         if r.crossBorder {
             crossBorderFlows += 1
             let edge = CrossBorderEdge(device: r.flow.client, server: r.flow.server)
-            var t = crossBorder[edge] ?? CrossBorderTraffic(country: r.serverCountry ?? "", registry: r.registry)
-            t.note(registry: r.registry)
-            if let h = r.hostname { t.hostnames.insert(h) }
-            t.apps.insert(r.app)
-            t.flows += 1
-            t.bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
-            crossBorder[edge] = t
+            // In place: no copy of the edge's name sets per flow.
+            crossBorder[edge, default: CrossBorderTraffic(country: r.serverCountry ?? "", registry: r.registry)].add(r)
         }
         if let entry = verdict.registryEntry { registryEntriesUsed.insert(entry) }
         if !verdict.rules.isEmpty { findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
@@ -112,7 +115,7 @@ public struct ScanResult: Sendable {
         maintenanceSessions += o.maintenanceSessions
         registryEntriesUsed.formUnion(o.registryEntriesUsed)
         for (k, v) in o.crossBorder {
-            if var mine = crossBorder[k] { mine.merge(v); crossBorder[k] = mine } else { crossBorder[k] = v }
+            if crossBorder[k] != nil { crossBorder[k]!.merge(v) } else { crossBorder[k] = v }
         }
     }
 

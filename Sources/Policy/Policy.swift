@@ -93,11 +93,11 @@ public struct FindingAggregator: Sendable {
 
     public mutating func add(_ r: FlowRecord, rules: [Rule], registryEntry: String?) {
         for rule in rules {
+            // Mutated in place (the `default:` subscript): copying a finding out and back
+            // would copy its device and hostname sets for every flow.
             let key = FindingKey(rule: rule, server: r.flow.server)
-            var f = findings[key] ?? Finding(rule: rule, server: r.flow.server, country: r.serverCountry)
-            f.add(r)
-            f.offerRegistryEntry(registryEntry, time: r.flow.first)
-            findings[key] = f
+            findings[key, default: Finding(rule: rule, server: r.flow.server, country: r.serverCountry)].add(r)
+            findings[key]!.offerRegistryEntry(registryEntry, time: r.flow.first)
         }
     }
 
