@@ -109,6 +109,14 @@ struct PolicyOptions: ParsableArguments {
         var failOn: FailOn
     }
 
+    /// For commands where judging is optional (`flows`): nil when no home is given
+    /// anywhere (flag or config file).
+    func loadIfConfigured() throws -> Loaded? {
+        let file = try ConfigFile.resolve(geoOptions.config)
+        if home == nil, file.home.isEmpty { return nil }
+        return try load()
+    }
+
     /// Reads the config, geo sources and registry; a problem is one clear message and exit 2.
     func load() throws -> Loaded {
         let file = try ConfigFile.resolve(geoOptions.config)

@@ -108,6 +108,26 @@ import TestSupport
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
+    func flowsInParallelAndJudged() throws {
+        let dir = try Self.archive()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for format in ["ndjson", "csv"] {
+            let one = try Self.run(["flows", "--jobs", "1", "--format", format, dir + "/captures"])
+            let two = try Self.run(["flows", "--jobs", "2", "--format", format, dir + "/captures"])
+            #expect(one.status == 0 && two.status == 0)
+            #expect(one.stdout == two.stdout)
+            #expect(one.stdout.split(separator: "\n").count > 20)
+        }
+        // Without a home the geography fields stay empty; with one they are filled as scan fills them.
+        let plain = try Self.run(["flows", Self.example + "plant-example.pcapng"])
+        #expect(!plain.stdout.contains("\"crossBorder\":true"))
+        let judged = try Self.run(["flows"] + Self.config + [Self.example + "plant-example.pcapng"])
+        #expect(judged.stdout.contains("\"crossBorder\":true"))
+        #expect(judged.stdout.contains("\"registry\":\"unregistered\""))
+        #expect(judged.stdout.split(separator: "\n").count == plain.stdout.split(separator: "\n").count)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
     func geoLookup() throws {
         let geo = ["--geo", Self.example + "plant-example-geo.csv"]
         let text = try Self.run(["geo", "lookup"] + geo + ["10.0.0.1"])
