@@ -88,6 +88,11 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
+    /// Accepted like scan's and flows' (the contract's common options); one interface
+    /// is one stream of packets, read by one worker.
+    @Option(help: ArgumentHelp("Accepted for scripts shared with scan; a live capture is one stream, read by one worker.", valueName: "n"))
+    var jobs: Int?
+
     @Flag(inversion: .prefixedNo, help: "Show a progress line with drops on standard error (default: when it is a terminal).")
     var progress: Bool?
 
