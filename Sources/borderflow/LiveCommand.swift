@@ -108,6 +108,11 @@ struct LiveCommand: ParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if !(reportEvery >= 0 && reportEvery <= year) { throw ValidationError("--report-every must be 0 (none) or more seconds, at most a year") }
         if updates != nil, reportEvery == 0 { throw ValidationError("--updates needs rolling reports (--report-every more than 0)") }
+        // One document (json, sarif, csv, html) on standard output cannot have NDJSON lines before it.
+        if reportEvery > 0, updates == nil, report.output == nil || report.output == "-",
+           [.json, .sarif, .csv, .html].contains(report.format) {
+            throw ValidationError("--format \(report.format.rawValue) writes one document to standard output, and the rolling reports would go there too: send them to a file with --updates FILE, write the report with -o FILE, or turn them off with --report-every 0")
+        }
         if let bufferSize, ByteCount.parse(bufferSize).map({ $0 > 0 && $0 <= Int(Int32.max) }) != true {
             throw ValidationError("--buffer-size: `\(bufferSize)` is not a size such as 8M or 65536 (at most 2G)")
         }

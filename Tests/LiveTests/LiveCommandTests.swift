@@ -50,7 +50,9 @@ import Testing
         let noWrite = try Tool.run(Tool.binary, ["live", "-i", "lo", "--rotate", "15m"] + policy, timeout: 30)
         #expect(noWrite.status == 2 && noWrite.stderr.contains("--rotate needs --write"))
         for bad in [["--duration", "1e30"], ["--duration", "0"], ["--report-every", "inf"], ["--snaplen", "0"],
-                    ["--count", "0"], ["--buffer-size", "lots"], ["--report-every", "0", "--updates", "/tmp/u.ndjson"]] {
+                    ["--count", "0"], ["--buffer-size", "lots"], ["--report-every", "0", "--updates", "/tmp/u.ndjson"],
+                    // a JSON document and NDJSON updates would share standard output
+                    ["--format", "json"], ["--format", "sarif", "-o", "-"]] {
             let r = try Tool.run(Tool.binary, ["live", "-i", "lo"] + bad + policy, timeout: 30)
             #expect(r.status == 2 && r.stderr.hasPrefix("Error: "), "\(bad): \(r.status) \(r.stderr)")
         }
