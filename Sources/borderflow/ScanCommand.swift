@@ -108,12 +108,14 @@ struct ScanCommand: ParsableCommand {
         let state = try stateDir.map { try ScanState(directory: $0) }
         var restored: [Int: PartialReport] = [:]
         if resume, let state {
-            for i in selected { if let p = state.load(all[i], index: i) { restored[i] = p } }
+            for i in selected { if let p = state.load(all[i], index: i, needFlows: includeFlows) { restored[i] = p } }
             if !quiet, !restored.isEmpty { printError("borderflow: resuming: \(restored.count) of \(selected.count) inputs already done") }
         }
         let todo = selected.filter { restored[$0] == nil }
         let tool = "borderflow \(BorderflowVersion.string)"
-        let keepFlows = includeFlows || emit == .partial || state != nil
+        // Flow records are kept only when the report is to list them: a batch run with
+        // --state-dir or --emit partial must stay flat in memory however large the archive.
+        let keepFlows = includeFlows
 
         let progressState = ScanProgress()
         let showProgress = !quiet && (progress ?? (isatty(2) != 0))
@@ -131,7 +133,6 @@ struct ScanCommand: ParsableCommand {
         var parts: [(path: String, partial: PartialReport)] = restored.sorted { $0.key < $1.key }.map { ("state", $0.value) }
         parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows)))
         var (result, inputs, _, _) = try PartialReport.merge(parts)
-        if !includeFlows, emit != .partial { result.flows = [] }
 
         if emit == .partial {
             let partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)
