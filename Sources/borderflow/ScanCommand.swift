@@ -132,7 +132,7 @@ struct ScanCommand: ParsableCommand {
         // Fresh and restored results merged in input order: the report one run gives.
         var parts: [(path: String, partial: PartialReport)] = restored.sorted { $0.key < $1.key }.map { ("state", $0.value) }
         parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows)))
-        var (result, inputs, _, _) = try PartialReport.merge(parts)
+        let (result, inputs, _, _) = try PartialReport.merge(parts)
 
         if emit == .partial {
             let partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)
