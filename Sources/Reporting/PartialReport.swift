@@ -88,13 +88,18 @@ public struct PartialReport: Sendable, Codable {
     public var maintenanceSessions: [FlowRecord]
     public var registryEntriesUsed: [String]
     public var crossBorder: [CrossBorderEdgeTraffic]
+    /// Geo sources and registry the shard was scanned with (absent in per-input state
+    /// files and in partials of older versions).
+    public var scope: ScanScope?
 
     public struct CrossBorderEdgeTraffic: Sendable, Codable {
         public var edge: CrossBorderEdge
         public var traffic: CrossBorderTraffic
     }
 
-    public init(result: ScanResult, home: [String], tool: String, totalInputs: Int, includeFlows: Bool) {
+    public init(result: ScanResult, home: [String], tool: String, totalInputs: Int, includeFlows: Bool,
+                scope: ScanScope? = nil) {
+        self.scope = scope
         self.tool = tool
         self.home = home
         self.totalInputs = totalInputs
@@ -144,6 +149,24 @@ public struct PartialReport: Sendable, Codable {
     /// Combines partials of disjoint inputs; an input index seen twice is an error
     /// (the same shard given twice, or overlapping shards).
     public static func merge(_ parts: [(path: String, partial: PartialReport)]) throws -> (ScanResult, [ReportInput], home: [String], includeFlows: Bool) {
+        let (result, inputs, home, includeFlows, _) = try mergeWithScope(parts)
+        return (result, inputs, home, includeFlows)
+    }
+
+    /// As `merge`, and the scope the partials share: nil when one lacks it; an error when
+    /// they were scanned against different geo sources or registries (their findings
+    /// would not add up to one run's).
+    public static func mergeWithScope(_ parts: [(path: String, partial: PartialReport)]) throws
+        -> (ScanResult, [ReportInput], home: [String], includeFlows: Bool, scope: ScanScope?) {
+        var scope = parts.first?.partial.scope
+        for (path, p) in parts {
+            guard let s = p.scope, let mine = scope else { scope = nil; continue }
+            // Paths may differ between machines; the data decides (ranges, registry digest).
+            if s.registryDigest != mine.registryDigest || s.geoSources.map(\.ranges) != mine.geoSources.map(\.ranges)
+                || s.home != mine.home {
+                throw PartialReportError(path: path, message: "was scanned against other geo sources or another registry than \(parts[0].path)")
+            }
+        }
         guard let firstPart = parts.first else { throw PartialReportError(path: "-", message: "no partial results to merge") }
         var result = ScanResult()
         var inputs: [ReportInput] = []
@@ -163,7 +186,7 @@ public struct PartialReport: Sendable, Codable {
         }
         inputs.sort { $0.index < $1.index }
         result.finish()
-        return (result, inputs, firstPart.partial.home, parts.allSatisfy(\.partial.includeFlows))
+        return (result, inputs, firstPart.partial.home, parts.allSatisfy(\.partial.includeFlows), scope)
     }
 }
 

@@ -2,7 +2,7 @@ import ServerRegistry
 
 /// What a scan was measured against: home, geo sources and registry, as the evidence
 /// report's scope section and registry coverage state them.
-public struct ScanScope: Sendable {
+public struct ScanScope: Sendable, Equatable, Codable {
     public struct GeoSourceInfo: Sendable, Equatable, Codable {
         public var path: String
         public var ranges: Int

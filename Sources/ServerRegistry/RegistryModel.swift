@@ -173,3 +173,39 @@ public struct RegistryProblem: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(file):\(line): \(severity.rawValue): \(message)" }
 }
+
+/// Registry values saved in partial results (the evidence report's scope) as the text
+/// a registry file spells them in, read back by the same parsers.
+protocol RegistryText: Codable, CustomStringConvertible {
+    init?(registryText: String)
+}
+
+extension RegistryText {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let v = Self(registryText: text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a valid value: \(text)")
+        }
+        self = v
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+extension AddressPrefix: RegistryText {
+    init?(registryText: String) { self.init(registryText) }
+}
+
+extension Day: RegistryText {
+    init?(registryText: String) { self.init(registryText) }
+}
+
+extension HostnamePattern: RegistryText {
+    init?(registryText: String) { self.init(registryText) }
+}
+
+extension RegistryEntry: Codable {}

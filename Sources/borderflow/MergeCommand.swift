@@ -46,13 +46,14 @@ struct MergeCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
-        let merged: (ScanResult, [ReportInput], home: [String], includeFlows: Bool)
-        do { merged = try PartialReport.merge(parts) } catch { throw CommandFailure("\(error)") }
-        let (result, inputs, home, includeFlows) = merged
+        let merged: (ScanResult, [ReportInput], home: [String], includeFlows: Bool, scope: ScanScope?)
+        do { merged = try PartialReport.mergeWithScope(parts) } catch { throw CommandFailure("\(error)") }
+        let (result, inputs, home, includeFlows, scope) = merged
         if let total = parts.first?.partial.totalInputs, inputs.count < total {
             printError("borderflow: warning: the partials cover \(inputs.count) of \(total) inputs (a shard missing?)")
         }
-        let report = ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string, includeFlows: includeFlows)
+        let report = ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string, includeFlows: includeFlows,
+                                scope: scope)
         try reportOptions.write(report)
         if report.hasInputErrors { throw ExitCode(2) }
         let code = findingsExitCode(result.findings, threshold: failOn)

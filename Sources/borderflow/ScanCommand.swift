@@ -135,7 +135,8 @@ struct ScanCommand: ParsableCommand {
         let (result, inputs, _, _) = try PartialReport.merge(parts)
 
         if emit == .partial {
-            let partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)
+            let partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows,
+                                        scope: loaded.scope)
             var p = partial
             p.inputs = inputs
             try writeAtomically(p.encoded(), to: report.output)

@@ -79,6 +79,35 @@ import WireBytes
         #expect(throws: PartialReportError.self) { try PartialReport.decode(Data("{\"format\":1}".utf8), path: "x") }
     }
 
+    /// Shards carry the scope (geo sources, registry), so `merge --format html` shows it.
+    @Test func partialsCarryTheScope() throws {
+        let inputs = Inputs.expand([Self.archive.dir])
+        let (registry, _) = RegistryLoader.load(path: Self.archive.registry)
+        let scope = ScanScope(home: ["CN"], geoSources: [.init(path: Self.archive.geo, ranges: 10, modified: 1)],
+                              registryPath: Self.archive.registry, registryModified: 2, registryDigest: "abc",
+                              registryEntries: registry.entries)
+        #expect(!registry.entries.isEmpty)
+        var parts: [(path: String, partial: PartialReport)] = []
+        for k in 1 ... 2 {
+            let picked = try #require(InputShard(k: k, n: 2)).select(inputs)
+            let result = Scan.run(picked.map { inputs[$0] }, indexes: picked, policy: try Self.policy())
+            let data = try PartialReport(result: result, home: ["CN"], tool: "test", totalInputs: inputs.count,
+                                         includeFlows: false, scope: scope).encoded()
+            parts.append(("p\(k)", try PartialReport.decode(data, path: "p\(k)")))
+        }
+        let merged = try PartialReport.mergeWithScope(parts)
+        #expect(merged.scope == scope)
+        let html = EvidenceReport.render(ScanReport(result: merged.0, inputs: merged.1, home: ["CN"], version: "test", scope: merged.scope))
+        #expect(html.contains(Self.archive.registry) && !html.contains("not recorded"))
+        // Shards scanned against another registry do not add up to one run.
+        var other = parts[1]
+        other.partial.scope?.registryDigest = "def"
+        #expect(throws: PartialReportError.self) { try PartialReport.mergeWithScope([parts[0], other]) }
+        // A partial without a scope (older, or a state file) merges to a report without one.
+        other.partial.scope = nil
+        #expect(try PartialReport.mergeWithScope([parts[0], other]).scope == nil)
+    }
+
     @Test func shardsAreStableWhenTheArchiveGrows() throws {
         let shard = try #require(InputShard(k: 2, n: 4))
         let a: [InputSource] = (0 ..< 50).map { .file("captures/f\($0).pcap") }
