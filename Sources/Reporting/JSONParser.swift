@@ -83,6 +83,7 @@ extension JSON {
             i += 1
             if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
             guard c == UInt8(ascii: "\\") else { out.append(c); continue }
+            guard i < b.count - 1 else { return nil }   // a backslash at the very end
             let e = b[i]
             i += 1
             switch e {

@@ -125,10 +125,20 @@ import WireBytes
             let json = ReportInput(index: i, scan: scan).json
             #expect(JSON.parse(json.rendered()) == json)
             #expect(JSON.parse(json.rendered(pretty: true)) == json)
+            // Every cut of the text, and bytes flipped: no crash, and a cut text never parses.
+            let text = Array(json.rendered().utf8)
+            for cut in 0 ..< text.count {
+                #expect(JSON.parse(String(decoding: text[..<cut], as: UTF8.self)) == nil)
+            }
+            var flipped = text
+            for k in stride(from: 0, to: flipped.count, by: 7) {
+                flipped[k] ^= 0x5C
+                _ = JSON.parse(String(decoding: flipped, as: UTF8.self))
+            }
         }
         #expect(JSON.parse("{\"a\": [1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\\n\", true, null]}")
             == .object([("a", .array([.int(1), .double(-2500), .string("xé😀\n"), .bool(true), .null]))]))
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "\"abc", String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "\"abc", "\"abc\\", "\"\\u12", "[\"\\ud83d\\u", "-", "tru", "nul", String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
             #expect(JSON.parse(bad) == nil)
         }
     }
