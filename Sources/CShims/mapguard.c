@@ -24,10 +24,14 @@ static uintptr_t guard_page = 4096;
 
 static void guard_handler(int sig, siginfo_t *info, void *context) {
     uintptr_t address = (uintptr_t)info->si_addr;
-    for (int i = 0; i < BF_GUARD_SLOTS; i++) {
+    // Only a fault on a page with no file behind it is ours; a signal sent by kill(),
+    // a hardware error and the like go to the previous handler.
+    for (int i = 0; info->si_code == BUS_ADRERR && i < BF_GUARD_SLOTS; i++) {
         uintptr_t start = atomic_load(&guard_start[i]);
         uintptr_t end = atomic_load(&guard_end[i]);
-        if (start == 0 || address < start || address >= end) continue;
+        // The slot may be given up and taken again between the two loads: start again.
+        if (atomic_load(&guard_start[i]) != start) continue;
+        if (start == 0 || start == (uintptr_t)-1 || address < start || address >= end) continue;
         uintptr_t page = address & ~(guard_page - 1);
         void *p = mmap((void *)page, end - page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         if (p == MAP_FAILED) break;
@@ -37,9 +41,10 @@ static void guard_handler(int sig, siginfo_t *info, void *context) {
         atomic_compare_exchange_strong(&guard_fault[i], &none, (intptr_t)(page - start));
         return;   // the faulting read is retried and now sees the filler
     }
-    // Not a guarded mapping: the previous handler decides (re-raised on return).
+    // Not ours: the previous handler decides. A fault re-raises itself when the
+    // instruction runs again; a sent signal would not, so it is raised once more.
     sigaction(SIGBUS, &guard_previous, NULL);
-    (void)sig;
+    if (info->si_code <= 0) raise(sig);
     (void)context;
 }
 

@@ -61,6 +61,13 @@ extension CaptureReader {
         let w = window
         let big = bigEndian
         let captured = Int(w.u32(pos + PcapLayout.capturedLength, bigEndian: big))
+        // Past the end of a file cut while it is read, the rest of its last page reads
+        // as zeros: an empty record with no time is the cue to ask (rare, so cheap).
+        if captured == 0, w.u32(pos, bigEndian: big) == 0, source.shrankAt != nil {
+            noteShrinking()
+            finished = true
+            return nil
+        }
         if captured > pcapRecordLimit {
             stop(.malformed(.pcapRecord, "captured length larger than any snap length", at: streamOffset))
             return nil

@@ -122,7 +122,7 @@ public struct FlowTable: ~Copyable {
         if time > now { now = time }
         if now >= nextSweep {
             if nextSweep != .min { sweep(emit: emit) }
-            nextSweep = now + config.sweepInterval
+            nextSweep = Time.after(now, config.sweepInterval)
         }
     }
 

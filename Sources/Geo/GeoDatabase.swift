@@ -24,6 +24,9 @@ public struct GeoDatabase: Sendable {
             if let file = try? MappedFile(path: path), looksLikeMMDB(file.bytes) {
                 let db = try MaxMindDB(file: file)
                 try db.ranges(into: &builder)
+                if let at = file.shrankAt {
+                    throw GeoLoadError(file: path, line: 0, message: "the file shrank to \(at) bytes while it was read; load it again once it is complete")
+                }
                 sources.append((path, builder.entries.count - before))
                 builder.nextSource()
                 continue
@@ -73,6 +76,10 @@ public struct GeoDatabase: Sendable {
                 throw GeoLoadError(file: path, line: 0, message: "gzip: \(error)")
             }
         }
-        return Array(b)
+        let copy = Array(b)
+        if let at = file.shrankAt {
+            throw GeoLoadError(file: path, line: 0, message: "the file shrank to \(at) bytes while it was read; load it again once it is complete")
+        }
+        return copy
     }
 }

@@ -25,10 +25,9 @@ public struct InspectionEngine: ~Copyable {
            payload.count >= 20, payload[0] & 0xC0 == 0xC0,
            let d = QUICInitial.decrypt(payload, firstDCID: s.stream == 0 ? nil : streams.note(slot: Int(s.stream) - 1)) {
             s.app = .quic
-            if s.stream == 0 {
-                s.stream = UInt32(streams.open() + 1)
-                streams.setNote(slot: Int(s.stream) - 1, d.keyDCID)
-            }
+            if s.stream == 0 { s.stream = UInt32(streams.open() + 1) }
+            // The DCID whose keys worked (after a Retry, the new one) serves the next Initials.
+            streams.setNote(slot: Int(s.stream) - 1, d.keyDCID)
             if d.version == QUICInitial.versionQ050 {
                 // Google QUIC: a CHLO with an SNI tag, not a TLS ClientHello.
                 if let name = d.plain.withUnsafeBytes({ QUICDetector.gquicSNI($0, from: 0) }) { findings.hostname = name }

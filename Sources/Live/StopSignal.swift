@@ -14,6 +14,9 @@ public enum StopSignal {
     private static let firstAt = Atomic<Int64>(0)
 
     public static func install() {
+        // Statics are initialised lazily: do it here, not first inside the handler.
+        _ = requested.load(ordering: .relaxed)
+        _ = firstAt.load(ordering: .relaxed)
         // A parent may have left them blocked (some test runners and supervisors do):
         // then they would never arrive.
         var unblock = sigset_t()

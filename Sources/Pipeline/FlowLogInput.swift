@@ -41,6 +41,10 @@ extension CaptureSummary {
             summary.problems.append(CaptureProblem(severity: .error, error: .malformed(.netflow, "not an export message: the file's framing stops here", at: end),
                                                    note: "messages before it were read", count: 1, decompressedOffset: false))
         }
+        if let at = file.shrankAt {
+            summary.problems.append(CaptureProblem(severity: .error, error: .malformed(.file, "the file shrank while it was read (another program truncated or rewrote it)", at: at),
+                                                   note: "the messages before this offset are in the results", count: 1, decompressedOffset: false))
+        }
         for e in decoder.problems {
             summary.problems.append(CaptureProblem(severity: .warning, error: e, note: "", count: 1, decompressedOffset: false))
         }

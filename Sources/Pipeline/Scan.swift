@@ -41,6 +41,19 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         if CrossBorderTraffic.rank(status) > CrossBorderTraffic.rank(registry) { registry = status }
     }
 
+    enum CodingKeys: String, CodingKey { case country, registry, hostnames, apps, flows, bytes }
+
+    /// Sets written sorted, so a saved result is the same bytes for the same input.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(country, forKey: .country)
+        try c.encode(registry, forKey: .registry)
+        try c.encode(hostnames.sorted(), forKey: .hostnames)
+        try c.encode(apps.sorted(), forKey: .apps)
+        try c.encode(flows, forKey: .flows)
+        try c.encode(bytes, forKey: .bytes)
+    }
+
     mutating func add(_ r: FlowRecord) {
         note(registry: r.registry)
         if let h = r.hostname { hostnames.insert(h) }

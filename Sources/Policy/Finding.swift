@@ -100,3 +100,29 @@ public struct Finding: Sendable, Equatable, Codable {
         inputs.insert(r.input)
     }
 }
+
+extension Finding {
+    enum CodingKeys: String, CodingKey {
+        case rule, server, country, hostnames, devices, apps, categories, flows, bytes, first, last, registryEntry,
+             registryEntryTime, inputs
+    }
+
+    /// Sets written sorted, so a saved result is the same bytes for the same input.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(server, forKey: .server)
+        try c.encodeIfPresent(country, forKey: .country)
+        try c.encode(hostnames.sorted(), forKey: .hostnames)
+        try c.encode(devices.sorted(), forKey: .devices)
+        try c.encode(apps.sorted(), forKey: .apps)
+        try c.encode(categories.sorted(), forKey: .categories)
+        try c.encode(flows, forKey: .flows)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(first, forKey: .first)
+        try c.encode(last, forKey: .last)
+        try c.encodeIfPresent(registryEntry, forKey: .registryEntry)
+        try c.encode(registryEntryTime, forKey: .registryEntryTime)
+        try c.encode(inputs.sorted(), forKey: .inputs)
+    }
+}

@@ -91,6 +91,9 @@ public struct PartialReport: Sendable, Codable {
     /// Geo sources and registry the shard was scanned with (absent in per-input state
     /// files and in partials of older versions).
     public var scope: ScanScope?
+    /// What the findings depend on besides the inputs (home, geo data, registry, tool
+    /// version): a saved result made under another one is not reused (`--resume`).
+    public var policyFingerprint: String?
 
     public struct CrossBorderEdgeTraffic: Sendable, Codable {
         public var edge: CrossBorderEdge
@@ -98,8 +101,9 @@ public struct PartialReport: Sendable, Codable {
     }
 
     public init(result: ScanResult, home: [String], tool: String, totalInputs: Int, includeFlows: Bool,
-                scope: ScanScope? = nil) {
+                scope: ScanScope? = nil, policyFingerprint: String? = nil) {
         self.scope = scope
+        self.policyFingerprint = policyFingerprint
         self.tool = tool
         self.home = home
         self.totalInputs = totalInputs
@@ -158,15 +162,16 @@ public struct PartialReport: Sendable, Codable {
     /// would not add up to one run's).
     public static func mergeWithScope(_ parts: [(path: String, partial: PartialReport)]) throws
         -> (ScanResult, [ReportInput], home: [String], includeFlows: Bool, scope: ScanScope?) {
-        var scope = parts.first?.partial.scope
+        // Every partial that has a scope is compared with the first that has one, whatever
+        // the order; the merged report has a scope only when all of them do.
+        let reference = parts.first { $0.partial.scope != nil }
         for (path, p) in parts {
-            guard let s = p.scope, let mine = scope else { scope = nil; continue }
-            // Paths may differ between machines; the data decides (ranges, registry digest).
-            if s.registryDigest != mine.registryDigest || s.geoSources.map(\.ranges) != mine.geoSources.map(\.ranges)
-                || s.home != mine.home {
-                throw PartialReportError(path: path, message: "was scanned against other geo sources or another registry than \(parts[0].path)")
+            guard let s = p.scope, let (referencePath, r) = reference.map({ ($0.path, $0.partial.scope!) }) else { continue }
+            if s.fingerprint != r.fingerprint {
+                throw PartialReportError(path: path, message: "was scanned against other geo sources or another registry than \(referencePath)")
             }
         }
+        let scope = parts.allSatisfy { $0.partial.scope != nil } ? reference?.partial.scope : nil
         guard let firstPart = parts.first else { throw PartialReportError(path: "-", message: "no partial results to merge") }
         var result = ScanResult()
         var inputs: [ReportInput] = []

@@ -34,4 +34,10 @@ public struct ScanScope: Sendable, Equatable, Codable {
         self.registryDigest = registryDigest
         self.registryEntries = registryEntries
     }
+
+    /// What decides the findings, independent of where files are on a machine: home,
+    /// the geo sources' range counts, the registry's digest.
+    public var fingerprint: String {
+        "home=\(home.joined(separator: ","));geo=\(geoSources.map { String($0.ranges) }.joined(separator: ","));registry=\(registryDigest ?? "-")"
+    }
 }

@@ -17,6 +17,7 @@ public final class MappedFile: @unchecked Sendable {
     private let length: Int
     /// The SIGBUS guard's slot for this mapping (-1: not guarded).
     private var guardSlot: Int32 = -1
+    private let descriptor: Int32
 
     public enum OpenError: Error, Sendable, CustomStringConvertible {
         case cannotOpen(path: String, errno: Int32)
@@ -36,19 +37,22 @@ public final class MappedFile: @unchecked Sendable {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .cannotOpen(path: path, errno: errno) }
-        defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) != 0 { throw .cannotOpen(path: path, errno: errno) }
-        if (st.st_mode & S_IFMT) != S_IFREG { throw .notRegular(path: path) }
+        if fstat(fd, &st) != 0 { let e = errno; close(fd); throw .cannotOpen(path: path, errno: e) }
+        if (st.st_mode & S_IFMT) != S_IFREG { close(fd); throw .notRegular(path: path) }
         let size = Int(st.st_size)
         length = size
         if size == 0 {
+            close(fd)
+            descriptor = -1
             base = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
-        if p == MAP_FAILED || p == nil { throw .cannotMap(path: path, errno: errno) }
+        if p == MAP_FAILED || p == nil { let e = errno; close(fd); throw .cannotMap(path: path, errno: e) }
+        // Kept open: when the file shrinks while it is read, its size now says where.
+        descriptor = fd
         // Sequential read-ahead: captures are read front to back once.
         _ = madvise(p, size, MADV_SEQUENTIAL)
         _ = madvise(p, size, MADV_WILLNEED)
@@ -58,8 +62,11 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Where the file turned out to have shrunk while it was read (another process
-    /// truncated it): the bytes from there on are filler, not the file's.
+    /// truncated it): its size now, when smaller than mapped; else where a read of the
+    /// mapping found no file behind it. The bytes from there on are zeros or filler.
     public var shrankAt: Int? {
+        var st = stat()
+        if descriptor >= 0, fstat(descriptor, &st) == 0, Int(st.st_size) < length { return Int(st.st_size) }
         let o = bf_guard_fault_offset(guardSlot)
         return o >= 0 ? Int(o) : nil
     }
@@ -67,5 +74,6 @@ public final class MappedFile: @unchecked Sendable {
     deinit {
         bf_guard_unregister(guardSlot)
         if let base { munmap(base, length) }
+        if descriptor >= 0 { close(descriptor) }
     }
 }

@@ -115,9 +115,12 @@ struct FlowsCommand: ParsableCommand {
     /// stays flat, and the output does not depend on which worker finished first).
     static func parallel(_ inputs: [InputSource], workers: Int, format: Format, policy: Policy?,
                          to out: OutputTarget) throws -> [InputScan] {
-        let dir = NSTemporaryDirectory() + "borderflow-flows-\(getpid())"
-        guard mkdir(dir, 0o700) == 0 || errno == EEXIST else {
-            throw CommandFailure("cannot create a temporary directory \(dir): \(String(cString: strerror(errno)))")
+        // A fresh private directory (mkdtemp), files created there exclusively: nothing
+        // another user planted can be written through or read.
+        var template = Array((NSTemporaryDirectory() + "borderflow-flows-XXXXXX").utf8CString)
+        let made: String? = template.withUnsafeMutableBufferPointer { b in mkdtemp(b.baseAddress!).map { String(cString: $0) } }
+        guard let dir = made else {
+            throw CommandFailure("cannot create a temporary directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
         }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let next = Atomic<Int>(0)
@@ -128,30 +131,38 @@ struct FlowsCommand: ParsableCommand {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 if i >= inputs.count { break }
                 let part = dir + "/\(i)"
-                guard let file = fopen(part, "w") else {
+                let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                guard fd >= 0, let file = fdopen(fd, "w") else {
                     failure.withLock { $0 = "cannot write \(part): \(String(cString: strerror(errno)))" }
                     break
                 }
                 var writer = FlowRecordWriter()
                 var unused: [FlowRecord] = []
+                var wrote = true
+                func flush() {
+                    let n = writer.buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+                    if n != writer.buffer.count { wrote = false }
+                    writer.buffer.removeAll(keepingCapacity: true)
+                }
                 let scan = FlowScan.runOne(inputs[i], index: i) { record in
                     var r = record
                     if let policy { _ = policy.judge(&r) }
                     write(r, format: format, into: &writer, collected: &unused)
-                    if writer.buffer.count >= 1 << 16 {
-                        writer.buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
-                        writer.buffer.removeAll(keepingCapacity: true)
-                    }
+                    if writer.buffer.count >= 1 << 16 { flush() }
                 }
-                writer.buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
-                if fclose(file) != 0 { failure.withLock { $0 = "cannot write \(part): disk full?" } }
+                flush()
+                if fflush(file) != 0 || ferror(file) != 0 { wrote = false }
+                if fclose(file) != 0 { wrote = false }
+                if !wrote { failure.withLock { $0 = "cannot write \(part): \(String(cString: strerror(errno))) (is the disk full?)" } }
                 results.withLock { $0[i] = scan }
             }
         }
         if let message = failure.withLock({ $0 }) { throw CommandFailure(message) }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         for i in inputs.indices {
-            guard let file = fopen(dir + "/\(i)", "r") else { continue }
+            guard let file = fopen(dir + "/\(i)", "r") else {
+                throw CommandFailure("cannot read back \(dir)/\(i): \(String(cString: strerror(errno)))")
+            }
             while true {
                 let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
                 if n <= 0 { break }

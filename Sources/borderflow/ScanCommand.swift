@@ -106,9 +106,13 @@ struct ScanCommand: ParsableCommand {
         let selected = shard?.select(all) ?? Array(all.indices)
 
         let state = try stateDir.map { try ScanState(directory: $0) }
+        // Saved results are reused only under the same home, geo data, registry and version.
+        let fingerprint = loaded.scope.fingerprint + ";tool=\(BorderflowVersion.string)"
         var restored: [Int: PartialReport] = [:]
         if resume, let state {
-            for i in selected { if let p = state.load(all[i], index: i, needFlows: includeFlows) { restored[i] = p } }
+            for i in selected {
+                if let p = state.load(all[i], index: i, needFlows: includeFlows, fingerprint: fingerprint) { restored[i] = p }
+            }
             if !quiet, !restored.isEmpty { printError("borderflow: resuming: \(restored.count) of \(selected.count) inputs already done") }
         }
         let todo = selected.filter { restored[$0] == nil }
@@ -124,7 +128,8 @@ struct ScanCommand: ParsableCommand {
         let home = loaded.scope.home
         let fresh = Scan.run(todo.map { all[$0] }, indexes: todo, policy: loaded.policy, keepFlows: keepFlows,
                              jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: progressState) { index, part in
-            state?.save(PartialReport(result: part, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows),
+            state?.save(PartialReport(result: part, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows,
+                                      policyFingerprint: fingerprint),
                         input: all[index])
         }
         display?.stop()

@@ -33,10 +33,12 @@ struct ScanState: Sendable {
     /// The saved result of an input, renumbered to its place in this run's input list.
     /// `needFlows`: the run lists flows (--include-flows), so a result saved without them
     /// does not do.
-    func load(_ input: InputSource, index: Int, needFlows: Bool) -> PartialReport? {
+    /// `fingerprint`: the home, geo data, registry and version of this run; a result saved
+    /// under others would carry their verdicts, so it is scanned again.
+    func load(_ input: InputSource, index: Int, needFlows: Bool, fingerprint: String) -> PartialReport? {
         guard let file = file(for: input), let data = FileManager.default.contents(atPath: file),
               var p = try? PartialReport.decode(data, path: file), p.inputs.count == 1, p.inputs[0].path == input.displayPath,
-              p.includeFlows || !needFlows
+              p.includeFlows || !needFlows, p.policyFingerprint == fingerprint
         else { return nil }
         if p.inputs[0].hasErrors { return nil }   // an input that failed is tried again
         p.inputs[0].index = index
