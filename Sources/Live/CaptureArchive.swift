@@ -44,7 +44,7 @@ public final class CaptureArchive {
         if now >= cutAt { try close() }
         if sink == nil { try open(at: now) }
         guard let sink else { return }
-        try PcapngBlocks.packet(into: sink, time: time, data: data, originalLength: originalLength)
+        try PcapngBlockWriter(sink: sink).packet(time: time, data: data, originalLength: originalLength)
         if case let .size(limit) = rotation, sink.bytesOut + sink.buffered >= limit { try close() }
     }
 
@@ -69,7 +69,7 @@ public final class CaptureArchive {
         guard f >= 0 else { throw LiveCaptureError("cannot write \(part): \(String(cString: strerror(errno)))") }
         do {
             let s = try ByteSink(fd: f, lz4: compress)
-            try PcapngBlocks.header(into: s, linkType: linkType, snapLength: snapLength, interface: interface)
+            try PcapngBlockWriter(sink: s).header(linkType: linkType, snapLength: UInt32(bitPattern: snapLength), interfaceName: interface)
             sink = s
         } catch {
             Glibc.close(f)

@@ -326,7 +326,7 @@ public struct PlantGenerator {
     func commitRecord(_ w: FrameWriter, _ length: Int) {
         switch w.format {
         case .pcap, .pcapNano: w.sink.commit(16 + length)
-        case .pcapng, .pcapngBig: w.sink.commit(32 + ((length + 3) & ~3))
+        case .pcapng, .pcapngBig: w.sink.commit(PcapngBlockWriter.packetLength(captured: length))
         }
     }
 }
