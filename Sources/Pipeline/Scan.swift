@@ -1,4 +1,3 @@
-import Dispatch
 import Flows
 import Policy
 import Synchronization
@@ -179,26 +178,10 @@ public enum Scan {
             onInputDone?(global, part)
             return part
         }
-        var parts: [ScanResult?]
-        let workers = max(1, min(jobs, inputs.count))
-        if workers == 1 {
-            parts = inputs.indices.map(one)
-        } else {
-            let next = Atomic<Int>(0)
-            let slots = Mutex<[ScanResult?]>(Array(repeating: nil, count: inputs.count))
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let i = next.add(1, ordering: .relaxed).oldValue
-                    if i >= inputs.count { break }
-                    let part = one(i)
-                    slots.withLock { $0[i] = part }
-                }
-            }
-            parts = slots.withLock { $0 }
-        }
+        let parts = Parallel.map(count: inputs.count, workers: jobs, one)
         // Merged in input order, so the report does not depend on which worker finished first.
         var result = ScanResult()
-        for p in parts { if let p { result.merge(p) } }
+        for p in parts { result.merge(p) }
         result.finish()
         return result
     }

@@ -1,11 +1,9 @@
 import ArgumentParser
-import Dispatch
 import Flows
 import Foundation
 import Pipeline
 import Policy
 import Reporting
-import Synchronization
 
 struct FlowsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,26 +63,14 @@ struct FlowsCommand: ParsableCommand {
         let inputs = Inputs.expand(paths)
         let out = try OutputTarget(path: output)
         if format == .csv { out.write(FlowRecordReport.csvHeader) }
-        let workers = max(1, min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, inputs.count))
-        let format = self.format
+        let workers = min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, inputs.count)
         var scans: [InputScan] = []
         var collected: [FlowRecord] = []
-
-        if workers == 1 || format == .json {
-            // Streaming straight to the output (json keeps records for its one document).
-            var writer = FlowRecordWriter()
+        if workers <= 1 || format == .json {
+            // Straight to the output (json keeps the records for its one document).
             for (index, input) in inputs.enumerated() {
-                scans.append(FlowScan.runOne(input, index: index) { record in
-                    var r = record
-                    if let policy { _ = policy.judge(&r) }
-                    Self.write(r, format: format, into: &writer, collected: &collected)
-                    if writer.buffer.count >= 1 << 16 {
-                        out.write(writer.buffer)
-                        writer.buffer.removeAll(keepingCapacity: true)
-                    }
-                })
+                scans.append(Self.records(of: input, index: index, format: format, policy: policy, collected: &collected, flush: out.write))
             }
-            out.write(writer.buffer)
         } else {
             scans = try Self.parallel(inputs, workers: workers, format: format, policy: policy, to: out)
         }
@@ -102,12 +88,26 @@ struct FlowsCommand: ParsableCommand {
         if scans.contains(where: { $0.summary.hasErrors }) { throw ExitCode(2) }
     }
 
-    static func write(_ r: FlowRecord, format: Format, into writer: inout FlowRecordWriter, collected: inout [FlowRecord]) {
-        switch format {
-        case .ndjson: writer.ndjson(r)
-        case .csv: writer.csv(r)
-        case .json: collected.append(r)
+    /// One input's records, judged when there is a policy, in `format`: NDJSON and CSV
+    /// go to `flush` in 64 KiB pieces, JSON records are collected for the one document.
+    static func records(of input: InputSource, index: Int, format: Format, policy: Policy?, collected: inout [FlowRecord],
+                        flush: (UnsafeRawBufferPointer) -> Void) -> InputScan {
+        var writer = FlowRecordWriter()
+        let scan = FlowScan.runOne(input, index: index) { record in
+            var r = record
+            if let policy { _ = policy.judge(&r) }
+            switch format {
+            case .ndjson: writer.ndjson(r)
+            case .csv: writer.csv(r)
+            case .json: collected.append(r)
+            }
+            if writer.buffer.count >= 1 << 16 {
+                writer.buffer.withUnsafeBytes(flush)
+                writer.buffer.removeAll(keepingCapacity: true)
+            }
         }
+        writer.buffer.withUnsafeBytes(flush)
+        return scan
     }
 
     /// Each input's records go to a temporary file of its own while workers read inputs
@@ -123,54 +123,32 @@ struct FlowsCommand: ParsableCommand {
             throw CommandFailure("cannot create a temporary directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
         }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let next = Atomic<Int>(0)
-        let results = Mutex<[InputScan?]>(Array(repeating: nil, count: inputs.count))
-        let failure = Mutex<String?>(nil)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let i = next.add(1, ordering: .relaxed).oldValue
-                if i >= inputs.count { break }
-                let part = dir + "/\(i)"
-                let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-                guard fd >= 0, let file = fdopen(fd, "w") else {
-                    failure.withLock { $0 = "cannot write \(part): \(String(cString: strerror(errno)))" }
-                    break
-                }
-                var writer = FlowRecordWriter()
-                var unused: [FlowRecord] = []
-                var wrote = true
-                func flush() {
-                    let n = writer.buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-                    if n != writer.buffer.count { wrote = false }
-                    writer.buffer.removeAll(keepingCapacity: true)
-                }
-                let scan = FlowScan.runOne(inputs[i], index: i) { record in
-                    var r = record
-                    if let policy { _ = policy.judge(&r) }
-                    write(r, format: format, into: &writer, collected: &unused)
-                    if writer.buffer.count >= 1 << 16 { flush() }
-                }
-                flush()
-                if fflush(file) != 0 || ferror(file) != 0 { wrote = false }
-                if fclose(file) != 0 { wrote = false }
-                if !wrote { failure.withLock { $0 = "cannot write \(part): \(String(cString: strerror(errno))) (is the disk full?)" } }
-                results.withLock { $0[i] = scan }
+        let parts = Parallel.map(count: inputs.count, workers: workers) { i -> (InputScan?, failure: String?) in
+            let part = dir + "/\(i)"
+            let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0, let file = fdopen(fd, "w") else { return (nil, "cannot write \(part): \(String(cString: strerror(errno)))") }
+            var wrote = true
+            var unused: [FlowRecord] = []
+            let scan = records(of: inputs[i], index: i, format: format, policy: policy, collected: &unused) { bytes in
+                if fwrite(bytes.baseAddress, 1, bytes.count, file) != bytes.count { wrote = false }
             }
+            if fflush(file) != 0 || ferror(file) != 0 { wrote = false }
+            if fclose(file) != 0 { wrote = false }
+            return (scan, wrote ? nil : "cannot write \(part): \(String(cString: strerror(errno))) (is the disk full?)")
         }
-        if let message = failure.withLock({ $0 }) { throw CommandFailure(message) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        if let message = parts.lazy.compactMap(\.failure).first { throw CommandFailure(message) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
         for i in inputs.indices {
             guard let file = fopen(dir + "/\(i)", "r") else {
                 throw CommandFailure("cannot read back \(dir)/\(i): \(String(cString: strerror(errno)))")
             }
-            while true {
-                let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-                if n <= 0 { break }
-                out.write(Array(chunk[0 ..< n]))
+            while case let n = fread(chunk.baseAddress, 1, chunk.count, file), n > 0 {
+                out.write(UnsafeRawBufferPointer(rebasing: chunk[0 ..< n]))
             }
             fclose(file)
             unlink(dir + "/\(i)")
         }
-        return results.withLock { $0.compactMap { $0 } }
+        return parts.compactMap(\.0)
     }
 }

@@ -29,7 +29,11 @@ struct OutputTarget {
     }
 
     func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        bytes.withUnsafeBytes(write)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
     }
 
     func close() {
