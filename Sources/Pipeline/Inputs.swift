@@ -63,14 +63,23 @@ public struct InputShard: Sendable, Equatable {
     }
 
     public func contains(_ input: InputSource) -> Bool {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in input.displayPath.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return Int(h % UInt64(n)) == k - 1
+        Int(StableHash.fnv1a(input.displayPath) % UInt64(n)) == k - 1
     }
 
     /// Positions of this shard's inputs in the full list.
     public func select(_ inputs: [InputSource]) -> [Int] { inputs.indices.filter { contains(inputs[$0]) } }
+}
+
+/// A hash that is the same in every process and on every machine (Swift's `Hasher` is
+/// seeded per process): for shard selection and for names of saved results.
+public enum StableHash {
+    /// FNV-1a, 64 bits, over the UTF-8 bytes.
+    public static func fnv1a(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
 }

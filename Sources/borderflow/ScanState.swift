@@ -22,11 +22,7 @@ struct ScanState: Sendable {
         guard case let .file(path) = input else { return nil }   // standard input cannot be resumed
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in "\(path)\0\(st.st_size)\0\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)".utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
+        let h = StableHash.fnv1a("\(path)\0\(st.st_size)\0\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)")
         return directory + "/" + String(h, radix: 16) + ".partial.json"
     }
 
