@@ -114,12 +114,14 @@ public struct PacketPipeline: ~Copyable {
     mutating func addToFlow(_ packet: UnsafePointer<DecodedPacket>, payload: UnsafeRawBufferPointer, time: Int64, tunnelled: Bool,
                             emit: (FlowRecord) -> Void) {
         stats.flowPackets += 1
-        // Field reads through the pointer: no copy of the whole decoded packet.
-        let p = UnsafeDecoded(packet)
-        let fp = FlowPacket(timestamp: time, source: p.source, destination: p.destination,
-                            sourcePort: p.hasTransport ? p.sourcePort : 0, destinationPort: p.hasTransport ? p.destinationPort : 0,
-                            ipProtocol: p.ipProtocol, vlan: p.outerVLAN, ipLength: p.ipLength,
-                            tcpFlags: p.ipProtocol == IPProtocolNumber.tcp ? p.tcpFlags : 0, tunnelled: tunnelled)
+        // The few fields used are read through the pointer: no copy of the whole packet.
+        let proto = packet.pointee.ipProtocol, hasTransport = packet.pointee.hasTransport
+        let sourcePort = hasTransport ? packet.pointee.sourcePort : 0
+        let destinationPort = hasTransport ? packet.pointee.destinationPort : 0
+        let fp = FlowPacket(timestamp: time, source: packet.pointee.source, destination: packet.pointee.destination,
+                            sourcePort: sourcePort, destinationPort: destinationPort,
+                            ipProtocol: proto, vlan: packet.pointee.outerVLAN, ipLength: packet.pointee.ipLength,
+                            tcpFlags: proto == IPProtocolNumber.tcp ? packet.pointee.tcpFlags : 0, tunnelled: tunnelled)
         var ended: [FlowState] = []
         swap(&ended, &finished)
         let (index, fromInitiator) = table.add(fp) { ended.append($0) }
@@ -128,10 +130,10 @@ public struct PacketPipeline: ~Copyable {
             ended.removeAll(keepingCapacity: true)
         }
         swap(&ended, &finished)
-        guard payload.count > 0, p.hasTransport, p.ipProtocol == IPProtocolNumber.tcp || p.ipProtocol == IPProtocolNumber.udp else { return }
-        let transport: Transport = p.ipProtocol == IPProtocolNumber.tcp ? .tcp : .udp
+        guard payload.count > 0, hasTransport, proto == IPProtocolNumber.tcp || proto == IPProtocolNumber.udp else { return }
+        let transport: Transport = proto == IPProtocolNumber.tcp ? .tcp : .udp
         if transport == .udp, FlowLogDecoder.looksLikeExport(payload) != nil {
-            let exporter = p.source
+            let exporter = packet.pointee.source
             let input = self.input
             var decoder = FlowLogDecoder()
             swap(&decoder, &flowLogs)
@@ -142,8 +144,8 @@ public struct PacketPipeline: ~Copyable {
         table.withInspection(at: index) { state in
             if state.done { return }
             engine.inspect(&state, payload: payload, transport: transport, fromInitiator: fromInitiator,
-                           sourcePort: p.sourcePort, destinationPort: p.destinationPort,
-                           sequence: transport == .tcp ? p.tcpSequence : nil)
+                           sourcePort: sourcePort, destinationPort: destinationPort,
+                           sequence: transport == .tcp ? packet.pointee.tcpSequence : nil)
         }
     }
 
@@ -178,18 +180,3 @@ public struct PacketPipeline: ~Copyable {
     }
 }
 
-/// Reads a decoded packet's fields in place (the names of `DecodedPacket`'s).
-struct UnsafeDecoded {
-    let base: UnsafePointer<DecodedPacket>
-    init(_ base: UnsafePointer<DecodedPacket>) { self.base = base }
-    var source: IPAddress { base.pointee.source }
-    var destination: IPAddress { base.pointee.destination }
-    var hasTransport: Bool { base.pointee.hasTransport }
-    var sourcePort: UInt16 { base.pointee.sourcePort }
-    var destinationPort: UInt16 { base.pointee.destinationPort }
-    var ipProtocol: UInt8 { base.pointee.ipProtocol }
-    var outerVLAN: UInt16 { base.pointee.outerVLAN }
-    var ipLength: Int { base.pointee.ipLength }
-    var tcpFlags: UInt8 { base.pointee.tcpFlags }
-    var tcpSequence: UInt32 { base.pointee.tcpSequence }
-}
