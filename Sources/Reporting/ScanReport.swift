@@ -24,6 +24,7 @@ public struct ScanReport {
                 scope: ScanScope? = nil) {
         self.result = result
         self.inputs = inputs
+        inputPositions = Dictionary(inputs.enumerated().map { ($1.index, $0) }, uniquingKeysWith: { first, _ in first })
         self.home = home
         self.version = version
         self.includeFlows = includeFlows
@@ -32,8 +33,10 @@ public struct ScanReport {
 
     public var hasInputErrors: Bool { inputs.contains(where: \.hasErrors) }
 
-    /// Position of an input (by its index in the full input list) in `inputs`.
-    func position(ofInput index: Int) -> Int? { inputs.firstIndex { $0.index == index } }
+    /// Position of an input (by its index in the full input list) in `inputs`: a map built
+    /// once, since every location of every finding asks (a search would be quadratic).
+    let inputPositions: [Int: Int]
+    func position(ofInput index: Int) -> Int? { inputPositions[index] }
 
     static func time(_ ns: Int64) -> JSON { .string(Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6)) }
 
