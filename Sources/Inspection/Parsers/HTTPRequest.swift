@@ -111,15 +111,11 @@ public enum HTTPMessage {
         String(decoding: UnsafeRawBufferPointer(rebasing: b[r]), as: UTF8.self)
     }
 
+    /// A decimal value: plain digits read in place; anything else (a sign, a number too
+    /// long for the fast path) is left to `Int(String)`, as the header text says it.
     static func integer(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int? {
-        guard !r.isEmpty, r.count <= 18 else { return r.isEmpty ? nil : Int(text(b, r)) }
-        var v = 0
-        for i in r {
-            let d = Int(b[i]) - 0x30
-            guard d >= 0, d <= 9 else { return Int(text(b, r)) }   // signs and the like: the slow path decides
-            v = v * 10 + d
-        }
-        return v
+        guard r.count <= 18, r.allSatisfy({ b[$0] >= 0x30 && b[$0] <= 0x39 }) else { return Int(text(b, r)) }
+        return r.isEmpty ? nil : r.reduce(0) { $0 * 10 + Int(b[$1] - 0x30) }
     }
 
     /// Parses what has arrived; with `partial` the headers seen so far are used even
