@@ -54,3 +54,10 @@ struct OutputTarget {
 func printError(_ text: String) {
     fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
 }
+
+/// A configuration or output problem found while running: `Borderflow.main` prints it
+/// as one line and exits 2 (no usage text, unlike an argument error).
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}

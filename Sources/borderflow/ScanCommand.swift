@@ -117,18 +117,17 @@ struct ScanCommand: ParsableCommand {
         }
         let todo = selected.filter { restored[$0] == nil }
         let tool = "borderflow \(BorderflowVersion.string)"
-        // Flow records are kept only when the report is to list them: a batch run with
-        // --state-dir or --emit partial must stay flat in memory however large the archive.
-        let keepFlows = includeFlows
 
         let progressState = ScanProgress()
         let showProgress = !quiet && (progress ?? (isatty(2) != 0))
         let display = showProgress ? ProgressDisplay(progress: progressState, inputs: todo.map { all[$0] }) : nil
         display?.start()
         let home = loaded.scope.home
-        let fresh = Scan.run(todo.map { all[$0] }, indexes: todo, policy: loaded.policy, keepFlows: keepFlows,
+        // Flow records are kept only when the report is to list them: a batch run with
+        // --state-dir or --emit partial must stay flat in memory however large the archive.
+        let fresh = Scan.run(todo.map { all[$0] }, indexes: todo, policy: loaded.policy, keepFlows: includeFlows,
                              jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: progressState) { index, part in
-            state?.save(PartialReport(result: part, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows,
+            state?.save(PartialReport(result: part, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows,
                                       policyFingerprint: fingerprint),
                         input: all[index])
         }
@@ -136,15 +135,15 @@ struct ScanCommand: ParsableCommand {
 
         // Fresh and restored results merged in input order: the report one run gives.
         var parts: [(path: String, partial: PartialReport)] = restored.sorted { $0.key < $1.key }.map { ("state", $0.value) }
-        parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: keepFlows)))
+        parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)))
         let (result, inputs, _, _) = try PartialReport.merge(parts)
 
         if emit == .partial {
-            let partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows,
+            // The merged result carries its inputs beside it, as report digests.
+            var partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows,
                                         scope: loaded.scope)
-            var p = partial
-            p.inputs = inputs
-            try writeAtomically(p.encoded(), to: report.output)
+            partial.inputs = inputs
+            try writeAtomically(partial.encoded(), to: report.output)
         } else {
             try report.write(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
                                         includeFlows: includeFlows, scope: loaded.scope))

@@ -53,9 +53,3 @@ struct ScanState: Sendable {
         }
     }
 }
-
-/// A configuration or output problem found while running (exit 2, one line, no usage text).
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
