@@ -16,6 +16,7 @@ public final class LiveScan: PacketReceiver {
     public private(set) var result = ScanResult()
     /// The input object's counters, as `CaptureSummary` keeps them for a file.
     public private(set) var summary: CaptureSummary
+    var tally = RecordTally()
     /// Wall-clock time of the current loop turn (rotation looks at it, not per-packet clocks).
     var now: Int64 = 0
     /// The first archive failure: writing stops, capture and judging go on.
@@ -29,8 +30,8 @@ public final class LiveScan: PacketReceiver {
         summary = CaptureSummary(path: "live:" + handle.interface)
     }
 
-    public var packets: Int { summary.packets }
-    public var bytes: Int { summary.bytes }
+    public var packets: Int { tally.packets }
+    public var bytes: Int { tally.bytes }
     public var liveFlows: Int { pipeline.table.count }
 
     public func receive(_ header: pcap_pkthdr, _ bytes: UnsafePointer<UInt8>) {
@@ -38,19 +39,14 @@ public final class LiveScan: PacketReceiver {
         let original = Int(header.len)
         let time = Int64(header.ts.tv_sec) &* 1_000_000_000 &+ Int64(header.ts.tv_usec) &* (nanosecond ? 1 : 1000)
         let data = UnsafeRawBufferPointer(start: bytes, count: captured)
-        summary.packets += 1
-        summary.bytes += captured
-        summary.wireBytes += original
-        if captured < original { summary.snapTruncatedPackets += 1 }
-        if summary.first == nil { summary.first = time }
-        summary.last = max(summary.last ?? time, time)
+        let record = PacketRecord(data: data, originalLength: original, timestamp: time, linkType: linkType,
+                                  interface: 0, offset: 0)
+        tally.add(record)
         if let archive, archiveError == nil {
             do { try archive.write(time: time, data: data, originalLength: original, now: now) } catch {
                 archiveError = "\(error)"
             }
         }
-        let record = PacketRecord(data: data, originalLength: original, timestamp: time, linkType: linkType,
-                                  interface: 0, offset: 0)
         pipeline.process(record) { result.add($0, policy: policy, keepFlows: false) }
     }
 
@@ -76,6 +72,7 @@ public final class LiveScan: PacketReceiver {
         if let archive, archiveError == nil {
             do { try archive.finish() } catch { archiveError = "\(error)" }
         }
+        tally.apply(to: &summary)
         summary.packetsPerInterface = [summary.packets]
         result.inputs = [InputScan(summary: summary, stats: pipeline.stats)]
         result.inputIndexes = [0]

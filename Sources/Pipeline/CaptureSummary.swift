@@ -74,19 +74,10 @@ public struct CaptureSummary: Sendable {
         compression = reader.compression
         bigEndian = reader.bigEndian
         nanosecond = reader.nanosecond
-        var packets = 0, bytes = 0, wire = 0, cut = 0
-        var first = Int64.max, last = Int64.min
+        var tally = RecordTally()
         var perInterface: [Int] = []
         while let record = reader.next() {
-            packets += 1
-            bytes += record.data.count
-            wire += record.originalLength
-            if record.data.count < record.originalLength { cut += 1 }
-            let t = record.timestamp
-            if t != PacketRecord.noTimestamp {
-                if t < first { first = t }
-                if t > last { last = t }
-            }
+            tally.add(record)
             if record.interface >= perInterface.count {
                 perInterface.append(contentsOf: repeatElement(0, count: record.interface + 1 - perInterface.count))
             }
@@ -94,11 +85,7 @@ public struct CaptureSummary: Sendable {
             visit(record)
         }
         reader.noteShrinking()
-        self.packets = packets
-        self.bytes = bytes
-        self.wireBytes = wire
-        self.snapTruncatedPackets = cut
-        if first <= last { self.first = first; self.last = last }
+        tally.apply(to: &self)
         version = reader.version
         sections = reader.sections
         interfaces = reader.interfaces
@@ -108,5 +95,36 @@ public struct CaptureSummary: Sendable {
         packetsPerInterface = perInterface
         problems = reader.problems
         // pcapng keeps the byte order of its last section; report the first one's.
+    }
+}
+
+/// What an input's summary counts of its packet records: packets, captured and wire
+/// bytes, records cut by the snap length, first and last time. Kept as a local while
+/// a file is read (the counters stay in registers), and by live capture per packet.
+public struct RecordTally: Sendable {
+    public var packets = 0, bytes = 0, wireBytes = 0, snapTruncated = 0
+    public var first = Int64.max, last = Int64.min
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func add(_ record: borrowing PacketRecord) {
+        packets += 1
+        bytes += record.data.count
+        wireBytes += record.originalLength
+        if record.data.count < record.originalLength { snapTruncated += 1 }
+        let t = record.timestamp
+        if t != PacketRecord.noTimestamp {
+            if t < first { first = t }
+            if t > last { last = t }
+        }
+    }
+
+    public func apply(to summary: inout CaptureSummary) {
+        summary.packets = packets
+        summary.bytes = bytes
+        summary.wireBytes = wireBytes
+        summary.snapTruncatedPackets = snapTruncated
+        if first <= last { summary.first = first; summary.last = last }
     }
 }
