@@ -51,11 +51,6 @@ public enum FlowRecordReport {
 
     public static var csvHeader: String { columns.joined(separator: ",") + "\n" }
 
-    public static func csvRow(_ r: FlowRecord, fractionDigits: Int = 6) -> String {
-        guard case let .object(members) = json(r, fractionDigits: fractionDigits) else { return "\n" }
-        return members.map { _, v in csvField(v) }.joined(separator: ",") + "\n"
-    }
-
     static func csvField(_ v: JSON) -> String {
         switch v {
         case .null: return ""
