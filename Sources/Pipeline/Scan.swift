@@ -148,9 +148,17 @@ public final class ScanProgress: Sendable {
     /// Bytes of inputs finished, plus bytes read so far of inputs in progress.
     public let bytesRead = Atomic<Int>(0)
     public let packets = Atomic<Int>(0)
-    public let findings = Atomic<Int>(0)
+    /// Distinct findings (rule and server) of the inputs done: one seen in many inputs
+    /// counts once, as in the report.
+    let findingKeys = Mutex<Set<FindingAggregator.FindingKey>>([])
 
     public init() {}
+
+    public var findings: Int { findingKeys.withLock { $0.count } }
+
+    func noteFindings(_ f: FindingAggregator) {
+        findingKeys.withLock { $0.formUnion(f.findings.keys) }
+    }
 }
 
 public enum Scan {
@@ -173,7 +181,7 @@ public enum Scan {
             part.inputIndexes = [global]
             part.packets = scan.summary.packets
             part.finish()
-            progress?.findings.add(part.findings.findings.count, ordering: .relaxed)
+            progress?.noteFindings(part.findings)
             progress?.inputsDone.add(1, ordering: .relaxed)
             onInputDone?(global, part)
             return part

@@ -61,7 +61,7 @@ final class ProgressDisplay: Sendable {
         if totalBytes > 0 { line += "/\(human(Double(totalBytes)))" }
         line += "  \(human(rate))/s"
         if rate > 0, totalBytes > bytes { line += "  ETA \(Int(Double(totalBytes - bytes) / rate))s" }
-        line += "  \(progress.findings.load(ordering: .relaxed)) findings"
+        line += "  \(progress.findings) findings"
         // Workers that cannot use their cores are waiting on the disk.
         let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
         line += cpuShare < 0.6 * min(cores, Double(max(totalInputs, 1))) ? "  (limited by reading)" : "  (limited by CPU)"
