@@ -114,12 +114,13 @@ struct PolicyOptions: ParsableArguments {
     func loadIfConfigured() throws -> Loaded? {
         let file = try ConfigFile.resolve(geoOptions.config)
         if home == nil, file.home.isEmpty { return nil }
-        return try load()
+        return try load(file)
     }
 
     /// Reads the config, geo sources and registry; a problem is one clear message and exit 2.
-    func load() throws -> Loaded {
-        let file = try ConfigFile.resolve(geoOptions.config)
+    func load() throws -> Loaded { try load(ConfigFile.resolve(geoOptions.config)) }
+
+    private func load(_ file: ConfigFile) throws -> Loaded {
         let homeCodes = (home.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces).uppercased() } }
             ?? file.home.map { $0.uppercased() })
         guard !homeCodes.isEmpty else {
