@@ -19,14 +19,7 @@ import WireBytes
         try? FileManager.default.createDirectory(atPath: captures, withIntermediateDirectories: true)
         let formats: [CaptureFileFormat] = [.pcap, .pcapng, .pcap, .pcapngBig, .pcapNano]
         for (i, format) in formats.enumerated() {
-            var options = SynthOptions()
-            options.seed = UInt64(i + 1)
-            options.targetBytes = 400_000
-            options.format = format
-            let fd = open(captures + "/plant-\(i).cap", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            var generator = PlantGenerator(options: options)
-            _ = try? generator.write(to: fd)
-            close(fd)
+            _ = try? synthesize(to: captures + "/plant-\(i).cap", seed: UInt64(i + 1), bytes: 400_000, format: format)
         }
         try? PlantModel.geoCSV.write(toFile: dir + "/geo.csv", atomically: true, encoding: .utf8)
         try? PlantModel.registryYAML.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)

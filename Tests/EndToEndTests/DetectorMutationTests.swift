@@ -77,13 +77,7 @@ import WireBytes
         // borderflow's own plant capture: MQTT, HTTP, TLS, SSH, RDP, DNS, NTP, CoAP/LwM2M, Modbus...
         let path = NSTemporaryDirectory() + "borderflow-detector-mutation-\(getpid()).pcap"
         defer { unlink(path) }
-        var options = SynthOptions()
-        options.seed = 99
-        options.targetBytes = 300_000
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var generator = PlantGenerator(options: options)
-        _ = try generator.write(to: fd)
-        close(fd)
+        try synthesize(to: path, seed: 99, bytes: 300_000)
         var mutator = Mutator(state: 0x9E37_79B9_7F4A_7C15)
         var seen = Set<[UInt8]>()
         var inputs = 0

@@ -27,6 +27,19 @@ func scan(_ paths: [String], geo: String, registry: String, home: [String] = ["C
     return ScanReport(result: result, home: home, version: "0.1.0", includeFlows: keepFlows)
 }
 
+/// Writes a synthetic plant capture (deterministic for a seed) to `path`.
+@discardableResult
+func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFormat = .pcap) throws -> SynthSummary {
+    var options = SynthOptions()
+    options.seed = seed
+    options.targetBytes = bytes
+    options.format = format
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    defer { close(fd) }
+    var generator = PlantGenerator(options: options)
+    return try generator.write(to: fd)
+}
+
 @Suite struct ScanTests {
     /// The bundled example scans to exactly the reviewed report.
     @Test func bundledExampleMatchesItsReviewedReport() throws {
@@ -42,14 +55,7 @@ func scan(_ paths: [String], geo: String, registry: String, home: [String] = ["C
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bf-synth-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var options = SynthOptions()
-        options.seed = 42
-        options.targetBytes = 3 << 20
-        options.format = .pcap
-        let fd = open(dir + "/plant.pcap", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var generator = PlantGenerator(options: options)
-        let summary = try generator.write(to: fd)
-        close(fd)
+        let summary = try synthesize(to: dir + "/plant.pcap", seed: 42, bytes: 3 << 20)
         #expect(summary.packets > 1000)
         try PlantModel.geoCSV.write(toFile: dir + "/geo.csv", atomically: true, encoding: .utf8)
         try PlantModel.registryYAML.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
