@@ -126,7 +126,8 @@ struct FlowsCommand: ParsableCommand {
         let parts = Parallel.map(count: inputs.count, workers: workers) { i -> (InputScan?, failure: String?) in
             let part = dir + "/\(i)"
             let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard fd >= 0, let file = fdopen(fd, "w") else { return (nil, "cannot write \(part): \(String(cString: strerror(errno)))") }
+            let what = "the flow records of \(inputs[i].displayPath) to \(part)"
+            guard fd >= 0, let file = fdopen(fd, "w") else { return (nil, "cannot write \(what): \(String(cString: strerror(errno)))") }
             var wrote = true
             var unused: [FlowRecord] = []
             let scan = records(of: inputs[i], index: i, format: format, policy: policy, collected: &unused) { bytes in
@@ -134,14 +135,14 @@ struct FlowsCommand: ParsableCommand {
             }
             if fflush(file) != 0 || ferror(file) != 0 { wrote = false }
             if fclose(file) != 0 { wrote = false }
-            return (scan, wrote ? nil : "cannot write \(part): \(String(cString: strerror(errno))) (is the disk full?)")
+            return (scan, wrote ? nil : "cannot write \(what): \(String(cString: strerror(errno))) (is the disk full?)")
         }
         if let message = parts.lazy.compactMap(\.failure).first { throw CommandFailure(message) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         for i in inputs.indices {
             guard let file = fopen(dir + "/\(i)", "r") else {
-                throw CommandFailure("cannot read back \(dir)/\(i): \(String(cString: strerror(errno)))")
+                throw CommandFailure("cannot read back the flow records of \(inputs[i].displayPath) from \(dir)/\(i): \(String(cString: strerror(errno)))")
             }
             while case let n = fread(chunk.baseAddress, 1, chunk.count, file), n > 0 {
                 out.write(UnsafeRawBufferPointer(rebasing: chunk[0 ..< n]))
