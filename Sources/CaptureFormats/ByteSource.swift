@@ -37,9 +37,14 @@ public final class BufferSource: ByteSource {
     private let owner: AnyObject?
     private var offset = 0
 
-    public init(file: MappedFile) {
+    /// `start`: where reading begins (a segment of a file that several readers share);
+    /// positions stay offsets in the whole file.
+    public init(file: MappedFile, startingAt start: Int = 0) {
         bytes = file.bytes
         owner = file
+        offset = min(max(start, 0), bytes.count)
+        // The pages before the start belong to other readers: never release them.
+        released = (offset / BufferSource.pageSize) * BufferSource.pageSize
     }
 
     /// The caller keeps `bytes` valid for the life of this source (tests, in-memory data).
@@ -62,12 +67,13 @@ public final class BufferSource: ByteSource {
     public var shrankAt: Int? { (owner as? MappedFile)?.shrankAt }
 
     private var released = 0
+    private static let pageSize = max(1, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     /// Unmaps the pages already read, so a long walk over a large file keeps a flat
     /// resident size instead of growing to the file's size.
     public func release(upTo offset: Int) {
         guard owner != nil, let base = bytes.baseAddress else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = BufferSource.pageSize
         let end = (min(offset, bytes.count) / page) * page
         // The mapping starts page-aligned, so offsets from its base align too.
         if end > released {

@@ -27,6 +27,14 @@ public struct CaptureReader: ~Copyable {
     public internal(set) var sections = 0
     /// Set once the reader met the end of its input or a problem it cannot pass.
     public internal(set) var finished = false
+    /// Where reading stops cleanly: the first record (pcap) or block (pcapng) that starts
+    /// at or after this offset is not read, and its offset goes to `stoppedAtLimit`.
+    /// A record that starts before the limit is read whole, even past it.
+    public var limit: Int? { didSet { placeLimit() } }
+    /// The offset of the record or block the reader stopped at because of `limit` (the
+    /// end of the input when that is at or past the limit); nil while reading, at the
+    /// end of the input before the limit, and after a problem that stopped the reader.
+    public private(set) var stoppedAtLimit: Int?
 
     let source: ByteSource
     var window: UnsafeRawBufferPointer
@@ -39,6 +47,9 @@ public struct CaptureReader: ~Copyable {
     var prefetched = 0
     /// `pos` at which the pages behind are next released (mapped input).
     var releaseAt = CaptureLimits.releaseInterval
+    /// `limit` as a `pos` in the current window (Int.max without one), so the walk
+    /// tests it with one comparison per record.
+    @usableFromInline var limitPos = Int.max
 
     // pcap
     var pcapLinkType = LinkType.ethernet
@@ -50,6 +61,12 @@ public struct CaptureReader: ~Copyable {
     public static func open(path: String) throws(CaptureOpenError) -> CaptureReader {
         let file: MappedFile
         do { file = try MappedFile(path: path) } catch { throw .io(error.description) }
+        return try open(file: file)
+    }
+
+    /// Opens a file that the caller has mapped already (several readers may share one
+    /// mapping, each reading its own segment).
+    public static func open(file: MappedFile) throws(CaptureOpenError) -> CaptureReader {
         if file.bytes.isEmpty { throw .empty }
         return try CaptureReader(source: BufferSource(file: file))
     }
@@ -119,6 +136,7 @@ public struct CaptureReader: ~Copyable {
         pos = 0
         releaseAt = CaptureLimits.releaseInterval
         prefetched = 0
+        placeLimit()
         do {
             window = try source.peek(atLeast: count)
         } catch {
@@ -154,6 +172,23 @@ public struct CaptureReader: ~Copyable {
     /// Offset of `pos` in the whole (decoded) stream.
     @usableFromInline
     var streamOffset: Int { windowBase + pos }
+
+    /// Where the next record or block starts, as an offset in the file (or in the
+    /// decompressed stream): just past the file header once opened.
+    public var position: Int { streamOffset }
+
+    mutating func placeLimit() {
+        guard let limit else { limitPos = .max; return }
+        // A limit already passed stops the reader at its next record.
+        limitPos = limit >= windowBase ? limit - windowBase : -1
+    }
+
+    /// Ends reading at the record starting at `pos`, which lies at or past `limit`.
+    @usableFromInline @inline(never)
+    mutating func stopAtLimit() {
+        finished = true
+        stoppedAtLimit = streamOffset
+    }
 
     @usableFromInline
     mutating func report(_ severity: CaptureProblem.Severity, _ error: WireError, note: StaticString) {

@@ -53,6 +53,7 @@ extension CaptureReader {
 
     @usableFromInline
     mutating func nextPcapRecord() -> PacketRecord? {
+        if pos >= limitPos { stopAtLimit(); return nil }
         let header = PcapLayout.recordHeaderLength
         if window.count - pos < header, !ensure(header) {
             finish(remaining: window.count - pos, needed: header, layer: .pcapRecord)

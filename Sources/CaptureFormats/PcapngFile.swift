@@ -7,6 +7,7 @@ extension CaptureReader {
     @usableFromInline
     mutating func nextPcapngRecord() -> PacketRecord? {
         while true {
+            if pos >= limitPos { stopAtLimit(); return nil }
             if window.count - pos < BlockLayout.minimumLength, !ensure(BlockLayout.minimumLength) {
                 finish(remaining: window.count - pos, needed: BlockLayout.minimumLength, layer: .pcapngBlock)
                 return nil
