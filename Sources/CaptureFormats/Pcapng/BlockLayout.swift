@@ -7,7 +7,8 @@ enum BlockLayout {
     static let headerLength = 8, trailerLength = 4, minimumLength = 12
 }
 
-/// Block type codes this reader acts on; every other type is skipped by its length.
+/// Block type codes this reader acts on or the segment scan knows; every other type is
+/// skipped by its length.
 enum BlockType {
     static let sectionHeader: UInt32 = 0x0A0D_0D0A
     static let interfaceDescription: UInt32 = 1
@@ -16,6 +17,9 @@ enum BlockType {
     static let nameResolution: UInt32 = 4
     static let interfaceStatistics: UInt32 = 5
     static let enhancedPacket: UInt32 = 6
+    static let decryptionSecrets: UInt32 = 10
+    static let custom: UInt32 = 0x0000_0BAD
+    static let customNoCopy: UInt32 = 0x4000_0BAD
 }
 
 /// Walks the options of a block body: code, length, value padded to 32 bits.
