@@ -26,6 +26,8 @@ public struct FlowState: Sendable {
     /// bit 2: from `b`. Bit 3: SYN+ACK from `a`; bit 4: from `b`. Bit 5: tunnelled.
     public var bits: UInt8 = 0
     public var end: FlowEnd = .idle
+    /// Marks a segment of a split capture needs (see `SegmentMark`); 0 otherwise.
+    public var marks: UInt8 = 0
     /// What the flow carries, as far as inspection has found.
     public var inspection = InspectionState()
 
@@ -39,6 +41,9 @@ public struct FlowState: Sendable {
         last = time
         bits = fromA ? FlowState.firstFromA : 0
     }
+
+    /// The packet that opened this record was a pure SYN (a new connection).
+    public var openedBySyn: Bool { marks & SegmentMark.openedBySyn != 0 }
 
     @inlinable
     mutating func add(_ p: FlowPacket, fromA: Bool) {
@@ -63,6 +68,10 @@ public struct FlowState: Sendable {
     }
 
     public var tunnelled: Bool { bits & FlowState.tunnelledBit != 0 }
+
+    /// The first flow of its key in a segment after the first: it may go on a flow
+    /// the segment before left open (the stitcher decides).
+    public var isSegmentHead: Bool { marks & SegmentMark.head != 0 }
 
     /// Whether a packet from `a` (`fromA`) comes from the endpoint that sent the first packet.
     @inlinable
@@ -149,3 +158,14 @@ public struct OrientedFlow: Sendable, Equatable {
 
 extension FlowEnd: Codable {}
 extension OrientedFlow: Codable {}
+
+/// Bits of `FlowState.marks`.
+public enum SegmentMark {
+    /// First flow of its key in a segment (after the first), within the segment's first
+    /// idle-timeout of capture time: the only flows that can go on one from before.
+    public static let head: UInt8 = 1
+    /// The record began at an active-timeout cut (it goes on the record before).
+    public static let cutStart: UInt8 = 2
+    /// The record's first packet was a pure SYN.
+    public static let openedBySyn: UInt8 = 4
+}

@@ -9,7 +9,9 @@ public struct FlowTableConfig: Sendable {
     public var otherIdleTimeout: Int64 = 60 * 1_000_000_000
     /// A closed TCP flow (FIN both ways, or RST) lingers this long for the last ACKs.
     public var closedLinger: Int64 = 2 * 1_000_000_000
-    /// A flow older than this is emitted and goes on in a new record (like NetFlow's active timeout).
+    /// Long flows are cut into records at multiples of this from the input's first
+    /// packet (like NetFlow's active timeout, but on a grid, so cuts do not depend on
+    /// where reading began); the flow goes on in a new record.
     public var activeTimeout: Int64 = 1800 * 1_000_000_000
     /// Live flows at most; past it the longest-idle flows are evicted early (and counted).
     public var maxFlows: Int = 1 << 20
@@ -17,6 +19,18 @@ public struct FlowTableConfig: Sendable {
     public var sweepInterval: Int64 = 1_000_000_000
 
     public init() {}
+
+    /// How long `f` may go without a packet before it ends.
+    public func idleTimeout(_ f: FlowState) -> Int64 {
+        switch f.key.ipProtocol {
+        case IPProtocol.tcp: return f.isClosed ? closedLinger : tcpIdleTimeout
+        case IPProtocol.udp: return udpIdleTimeout
+        default: return otherIdleTimeout
+        }
+    }
+
+    /// The longest idle timeout: past it into a segment, no flow can go on one from before.
+    public var longestIdleTimeout: Int64 { max(tcpIdleTimeout, udpIdleTimeout, otherIdleTimeout, closedLinger) }
 }
 
 public struct FlowTableStats: Sendable, Equatable {
@@ -39,8 +53,14 @@ public struct FlowTable: ~Copyable {
     private var slots: UnsafeMutableBufferPointer<UInt32>
     private var flows: UnsafeMutableBufferPointer<FlowState>
     public private(set) var count = 0
-    private var now: Int64 = .min
+    public private(set) var now: Int64 = .min
     private var nextSweep: Int64 = .min
+    private var activeOrigin: Int64?
+    private var windowStart: Int64 = .max, windowEnd: Int64 = .min
+    private var headUntil: Int64 = .min
+    /// Keys whose flow ended while heads are still marked (a later flow of the key is
+    /// not the segment's first).
+    private var endedKeys: Set<FlowKey> = []
 
     public init(config: FlowTableConfig = FlowTableConfig(), initialCapacity: Int = 1024) {
         self.config = config
@@ -85,13 +105,19 @@ public struct FlowTable: ~Copyable {
             if s == 0 { break }
             let index = Int(s) - 1
             if flows[index].key == key {
-                // A new connection on a finished 5-tuple starts a new record.
-                if p.ipProtocol == IPProtocol.tcp, p.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn,
-                   flows[index].isClosed {
-                    flows[index].end = .closed
+                // Whether a flow goes on depends only on its own packets (not on when
+                // the table last swept), so a capture read in segments ends flows
+                // where one read whole does.
+                let gap = Time.between(flows[index].last, p.timestamp)
+                let closed = flows[index].isClosed
+                let newConnection = p.ipProtocol == IPProtocol.tcp
+                    && p.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn && closed
+                if newConnection || gap >= idleTimeout(flows[index]) {
+                    flows[index].end = closed ? .closed : .idle
                     remove(at: index, emit: emit)
                     return add(p, emit: emit)
                 }
+                if flows[index].first < activeWindowStart(p.timestamp) { cut(at: index, time: p.timestamp, emit: emit) }
                 flows[index].add(p, fromA: fromA)
                 return (index, flows[index].fromInitiator(fromA))
             }
@@ -107,6 +133,11 @@ public struct FlowTable: ~Copyable {
             return add(p, emit: emit)
         }
         var state = FlowState(key: key, time: p.timestamp, fromA: fromA)
+        if p.ipProtocol == IPProtocol.tcp, p.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn {
+            state.marks |= SegmentMark.openedBySyn
+        }
+        if now < headUntil, p.timestamp < headUntil, !endedKeys.contains(key) { state.marks |= SegmentMark.head }
+        _ = activeWindowStart(p.timestamp)
         state.add(p, fromA: fromA)
         (flows.baseAddress! + count).initialize(to: state)
         slots[i] = UInt32(count + 1)
@@ -114,6 +145,45 @@ public struct FlowTable: ~Copyable {
         stats.flowsCreated += 1
         if count > stats.peakLiveFlows { stats.peakLiveFlows = count }
         return (count - 1, true)
+    }
+
+    /// Start of the active-timeout window `time` falls in. Windows are
+    /// `activeTimeout` long and counted from `activeOrigin` (the input's first packet),
+    /// so where a long flow is cut depends on the clock alone, not on where it began
+    /// being read: a capture read in segments cuts where one read whole does.
+    @inline(__always)
+    mutating func activeWindowStart(_ time: Int64) -> Int64 {
+        if time >= windowStart, time < windowEnd { return windowStart }
+        if activeOrigin == nil { activeOrigin = time }
+        windowStart = FlowTable.activeWindowStart(time, origin: activeOrigin!, length: config.activeTimeout)
+        windowEnd = Time.after(windowStart, max(1, config.activeTimeout))
+        return windowStart
+    }
+
+    /// Emits the record of a long flow and goes on in a new one with the same
+    /// orientation, starting at `time`.
+    private mutating func cut(at index: Int, time: Int64, emit: (FlowState) -> Void) {
+        var record = flows[index]
+        record.end = .active
+        emit(record)
+        stats.flowsEmitted += 1
+        flows[index].first = time
+        flows[index].last = time
+        flows[index].packetsAB = 0; flows[index].packetsBA = 0
+        flows[index].bytesAB = 0; flows[index].bytesBA = 0
+        flows[index].marks = (flows[index].marks & ~SegmentMark.openedBySyn) | SegmentMark.cutStart
+    }
+
+    /// Segments: a flow created before `time` whose key has not had a flow in this
+    /// segment yet is marked `SegmentMark.head`. Set once, at the segment's first packet.
+    public mutating func markHeads(until time: Int64) { headUntil = time }
+
+    /// The origin of the active-timeout windows (the input's first packet time); set
+    /// before the first packet, else that packet's time is taken.
+    public mutating func setActiveOrigin(_ time: Int64) {
+        activeOrigin = time
+        windowStart = .max
+        windowEnd = .min
     }
 
     /// Moves the table's clock to `time` without a packet (live capture gone quiet):
@@ -141,7 +211,7 @@ public struct FlowTable: ~Copyable {
         order.sort { (flows[$0].first, $0) < (flows[$1].first, $1) }
         for k in order {
             var f = flows[k]
-            f.end = .endOfInput
+            f.end = FlowTable.endAtEndOfInput(f, now: now, config: config)
             emit(f)
         }
         stats.flowsEmitted += count
@@ -150,15 +220,29 @@ public struct FlowTable: ~Copyable {
         slots.update(repeating: 0)
     }
 
-    private func idleTimeout(_ f: FlowState) -> Int64 {
-        switch f.key.ipProtocol {
-        case IPProtocol.tcp: return f.isClosed ? config.closedLinger : config.tcpIdleTimeout
-        case IPProtocol.udp: return config.udpIdleTimeout
-        default: return config.otherIdleTimeout
-        }
+    /// How a flow live at the end of the input ended: idle (or closed) when its timeout
+    /// had passed by the last packet's time, whether or not a sweep came by since.
+    public static func endAtEndOfInput(_ f: FlowState, now: Int64, config: FlowTableConfig) -> FlowEnd {
+        guard now != .min, Time.between(f.last, now) >= config.idleTimeout(f) else { return .endOfInput }
+        return f.isClosed ? .closed : .idle
     }
 
-    /// Ends idle and closed flows; cuts flows past the active timeout.
+    /// End of a segment (not of the input): hands over every live flow as it is, in
+    /// the order they began, and empties the table.
+    public mutating func drainLive() -> [FlowState] {
+        var order = Array(0 ..< count)
+        order.sort { (flows[$0].first, $0) < (flows[$1].first, $1) }
+        let live = order.map { flows[$0] }
+        flows.baseAddress?.deinitialize(count: count)
+        count = 0
+        slots.update(repeating: 0)
+        endedKeys = []
+        return live
+    }
+
+    private func idleTimeout(_ f: FlowState) -> Int64 { config.idleTimeout(f) }
+
+    /// Ends idle and closed flows (a later packet of theirs would have ended them too).
     private mutating func sweep(emit: (FlowState) -> Void) {
         var k = count - 1
         while k >= 0 {
@@ -166,18 +250,10 @@ public struct FlowTable: ~Copyable {
             if Time.between(f.last, now) >= idleTimeout(f) {
                 flows[k].end = f.isClosed ? .closed : .idle
                 remove(at: k, emit: emit)
-            } else if Time.between(f.first, now) >= config.activeTimeout {
-                var cut = f
-                cut.end = .active
-                emit(cut)
-                stats.flowsEmitted += 1
-                // Goes on as a new record with the same orientation.
-                flows[k].first = f.last
-                flows[k].packetsAB = 0; flows[k].packetsBA = 0
-                flows[k].bytesAB = 0; flows[k].bytesBA = 0
             }
             k -= 1
         }
+        if now >= headUntil, !endedKeys.isEmpty { endedKeys = [] }
     }
 
     /// The table is full: end the longest-idle flows until a tenth of it is free.
@@ -201,6 +277,7 @@ public struct FlowTable: ~Copyable {
     /// Emits and removes the flow at slab `index`: its slot is freed by backward-shift
     /// deletion, and the slab's last flow moves into the hole.
     private mutating func remove(at index: Int, emit: (FlowState) -> Void) {
+        if now < headUntil { endedKeys.insert(flows[index].key) }
         emit(flows[index])
         stats.flowsEmitted += 1
         let mask = slots.count - 1

@@ -56,3 +56,34 @@ public struct InspectionState: Sendable, Equatable {
         category != .unknown ? category : CategoryRules.category(of: app)
     }
 }
+
+extension InspectionState {
+    /// A split capture: the state of a conversation that `before` (the part read in an
+    /// earlier segment) left, going on with `after` (the same conversation inspected
+    /// afresh in the next segment). Names are the caller's (ids belong to each
+    /// segment's engine); `laterName` says whether `after`'s name may fill a gap.
+    public static func continued(_ before: InspectionState, by after: InspectionState) -> (state: InspectionState, laterName: Bool) {
+        var r: InspectionState
+        var laterName = false
+        if before.done {
+            // Reading on would not have looked at the later packets.
+            r = before
+        } else if before.app != .unknown {
+            // Detected, still gathering metadata (DNS answers, HTTP requests, QUIC's name):
+            // the later packets add theirs the same way.
+            r = before
+            if after.app == before.app {
+                if after.category != .unknown { r.category = after.category }
+                r.done = after.done
+                laterName = true
+            }
+        } else {
+            // Not detected yet: what the fresh look found (it saw the same later packets).
+            r = after
+            laterName = true
+        }
+        r.hostname = 0
+        r.stream = 0
+        return (r, laterName)
+    }
+}

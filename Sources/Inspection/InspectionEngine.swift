@@ -148,6 +148,20 @@ public struct InspectionEngine: ~Copyable {
         }
     }
 
+    /// The flow's own name (SNI, Host), if inspection found one.
+    public func ownName(of s: InspectionState) -> String? { names[s.hostname] }
+
+    /// What this input's DNS answers so far named `server`.
+    public func dnsName(for server: IPAddress) -> String? { dnsNames.name(for: server).flatMap { names[$0] } }
+
+    /// Every address DNS answers named so far, with its name.
+    public func dnsNameStrings() -> [IPAddress: String] {
+        var out: [IPAddress: String] = [:]
+        out.reserveCapacity(dnsNames.count)
+        for (a, id) in dnsNames.entries { if let n = names[id] { out[a] = n } }
+        return out
+    }
+
     /// The flow's hostname: its own (SNI, Host), else what DNS said of the server.
     public func hostname(of s: InspectionState, server: IPAddress) -> String? {
         if let h = names[s.hostname] { return h }

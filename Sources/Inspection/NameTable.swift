@@ -41,5 +41,7 @@ public struct DNSNameMap {
     }
 
     public func name(for address: IPAddress) -> UInt32? { map[address] }
+    /// Every address named, with its name id.
+    public var entries: [IPAddress: UInt32] { map }
     public var count: Int { map.count }
 }

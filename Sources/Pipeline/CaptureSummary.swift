@@ -128,3 +128,30 @@ public struct RecordTally: Sendable {
         if first <= last { summary.first = first; summary.last = last }
     }
 }
+
+extension CaptureSummary {
+    /// Adds what the reader of the next segment of the same file counted: the summary
+    /// one reader over both would have made.
+    mutating func append(_ o: CaptureSummary) {
+        packets += o.packets
+        bytes += o.bytes
+        wireBytes += o.wireBytes
+        snapTruncatedPackets += o.snapTruncatedPackets
+        if let f = o.first { first = min(first ?? f, f) }
+        if let l = o.last { last = max(last ?? l, l) }
+        for p in o.problems {
+            if let i = problems.firstIndex(where: { $0.severity == p.severity && $0.error.layer == p.error.layer
+                                                    && $0.error.kind == p.error.kind }) {
+                problems[i].count += p.count
+            } else {
+                problems.append(p)
+            }
+        }
+        interfaces = o.interfaces
+        sections = o.sections
+        if packetsPerInterface.count < o.packetsPerInterface.count {
+            packetsPerInterface.append(contentsOf: repeatElement(0, count: o.packetsPerInterface.count - packetsPerInterface.count))
+        }
+        for (i, n) in o.packetsPerInterface.enumerated() { packetsPerInterface[i] += n }
+    }
+}

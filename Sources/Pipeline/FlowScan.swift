@@ -1,6 +1,7 @@
 import CaptureFormats
 import FlowLogs
 import Flows
+import WireBytes
 
 /// One input read through the packet pipeline: what it held, and what the path met.
 public struct InputScan: Sendable {
@@ -23,6 +24,7 @@ public enum FlowScan {
 
     /// Reads one input; `index` is its position in the report's inputs (flows name it).
     public static func runOne(_ input: InputSource, index: Int, config: FlowTableConfig = FlowTableConfig(),
+                              segmentBytes: Int = CaptureSegments.segmentBytes,
                               progress: ScanProgress? = nil, emit: (FlowRecord) -> Void) -> InputScan {
         if case let .file(path) = input {
             var logStats = FlowLogStats()
@@ -34,10 +36,26 @@ public enum FlowScan {
             }
         }
         var pipeline = PacketPipeline(input: index, config: config)
+        // Read in segments (see `CaptureSegments`): each with a fresh pipeline, joined
+        // by the stitcher, exactly as workers reading the segments in parallel do.
+        var stitcher: SegmentStitcher?
+        var stats = PacketStats()
+        var origin: Int64?
+        var segmentEnd = segmentBytes
         // Progress is told in steps, not per packet: one atomic add per 8192 packets.
         var reported = 0
         var sinceReport = 0
         let summary = CaptureSummary.read(input) { record in
+            if origin == nil { origin = record.timestamp == PacketRecord.noTimestamp ? 0 : record.timestamp }
+            if record.offset >= segmentEnd {
+                let handover = pipeline.endSegment()
+                stats.add(pipeline.stats)
+                if stitcher == nil { stitcher = SegmentStitcher(config: config, activeOrigin: origin!) }
+                for f in stitcher!.stitch(handover) { emit(f.record(input: index)) }
+                pipeline = PacketPipeline(input: index, config: config, segment: record.offset / segmentBytes)
+                pipeline.table.setActiveOrigin(origin!)
+                segmentEnd = (record.offset / segmentBytes + 1) * segmentBytes
+            }
             pipeline.process(record, emit: emit)
             sinceReport += 1
             if sinceReport == 8192 {
@@ -49,11 +67,19 @@ public enum FlowScan {
                 sinceReport = 0
             }
         }
-        pipeline.finish(emit: emit)
+        if stitcher != nil {
+            let handover = pipeline.endSegment()
+            stats.add(pipeline.stats)
+            for f in stitcher!.stitch(handover) + stitcher!.finish() { emit(f.record(input: index)) }
+            stats.noteJoins(stitcher!.joins)
+        } else {
+            pipeline.finish(emit: emit)
+            stats = pipeline.stats
+        }
         if let progress {
             progress.bytesRead.add(max(0, (summary.fileBytes ?? reported) - reported), ordering: .relaxed)
             progress.packets.add(sinceReport, ordering: .relaxed)
         }
-        return InputScan(summary: summary, stats: pipeline.stats)
+        return InputScan(summary: summary, stats: stats)
     }
 }

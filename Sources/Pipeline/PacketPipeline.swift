@@ -7,6 +7,38 @@ import WireBytes
 
 /// Counters of what the packet path met, per input: reported, never dropped silently.
 public struct PacketStats: Sendable, Equatable {
+    /// Adds the counters of the next segment of the same input.
+    public mutating func add(_ o: PacketStats) {
+        packets += o.packets
+        flowPackets += o.flowPackets
+        nonIP += o.nonIP
+        decodeStops.merge(o.decodeStops, uniquingKeysWith: +)
+        tunnelled += o.tunnelled
+        fragments.fragments += o.fragments.fragments
+        fragments.reassembled += o.fragments.reassembled
+        fragments.incomplete += o.fragments.incomplete
+        fragments.overlaps += o.fragments.overlaps
+        fragments.oversized += o.fragments.oversized
+        flows.flowsCreated += o.flows.flowsCreated
+        flows.flowsEmitted += o.flows.flowsEmitted
+        flows.evictedForCapacity += o.flows.evictedForCapacity
+        flows.peakLiveFlows = max(flows.peakLiveFlows, o.flows.peakLiveFlows)
+        flowLogs.messages += o.flowLogs.messages
+        flowLogs.dataRecords += o.flowLogs.dataRecords
+        flowLogs.optionRecords += o.flowLogs.optionRecords
+        flowLogs.templates += o.flowLogs.templates
+        flowLogs.recordsWithoutTemplate += o.flowLogs.recordsWithoutTemplate
+        flowLogs.setsWithoutTemplate += o.flowLogs.setsWithoutTemplate
+        flowLogs.malformed += o.flowLogs.malformed
+        flowLogs.templatesRefused += o.flowLogs.templatesRefused
+    }
+
+    /// Conversations joined across segment boundaries were counted once per segment.
+    public mutating func noteJoins(_ joins: Int) {
+        flows.flowsCreated -= joins
+        flows.flowsEmitted -= joins
+    }
+
     public var packets = 0
     /// Packets that reached a flow (IP with a transport, or reassembled).
     public var flowPackets = 0
@@ -36,6 +68,12 @@ public struct PacketPipeline: ~Copyable {
     /// Whether payloads are inspected (off: flows alone, to measure what inspection costs).
     public var inspects = true
     public let input: Int
+    /// Position of the segment this pipeline reads in a capture read in segments
+    /// (0: the first, or a capture read whole). Later segments hand flows that may go
+    /// on from before, or need earlier DNS answers, to the stitcher (`handover`).
+    public let segment: Int
+    var handover = SegmentHandover()
+    var started = false
     /// The packet being handled, decoded in place. Behind a pointer the pipeline owns,
     /// so later steps read its fields where they are instead of copying ~200 bytes per
     /// packet (a stored struct passed to a mutating method is copied first).
@@ -45,8 +83,9 @@ public struct PacketPipeline: ~Copyable {
     var finished: [FlowState] = []
     var datagram: [UInt8] = []
 
-    public init(input: Int = 0, config: FlowTableConfig = FlowTableConfig()) {
+    public init(input: Int = 0, config: FlowTableConfig = FlowTableConfig(), segment: Int = 0) {
         self.input = input
+        self.segment = segment
         table = FlowTable(config: config)
         decoded = .allocate(capacity: 1)
         decoded.initialize(to: DecodedPacket())
@@ -62,6 +101,13 @@ public struct PacketPipeline: ~Copyable {
         stats.packets += 1
         let time = r.timestamp == PacketRecord.noTimestamp ? lastTime : r.timestamp
         lastTime = time
+        if !started {
+            started = true
+            // Active-timeout windows count from the input's first packet: later
+            // segments are given it (`table.setActiveOrigin`) before they start.
+            if segment == 0 { table.setActiveOrigin(time) }
+            if segment > 0 { table.markHeads(until: Time.after(time, table.config.longestIdleTimeout)) }
+        }
         let decoded = self.decoded
         PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded.pointee)
         var tunnelled = false
@@ -153,8 +199,45 @@ public struct PacketPipeline: ~Copyable {
         var state = f.inspection
         engine.releaseStream(&state)
         let o = f.oriented
-        emit(FlowRecord(flow: o, source: .packets, app: state.app.name, category: state.effectiveCategory.name,
-                        hostname: engine.hostname(of: state, server: o.server), input: input))
+        if segment > 0 {
+            let own = engine.ownName(of: state)
+            let dns = own == nil ? engine.dnsName(for: o.server) : nil
+            if f.isSegmentHead || (own == nil && dns == nil) {
+                var s = f
+                state.hostname = 0
+                s.inspection = state
+                handover.ended.append(SegmentFlow(state: s, ownName: own, dnsName: dns))
+                return
+            }
+        }
+        emit(PacketPipeline.record(f, inspection: state, hostname: engine.hostname(of: state, server: o.server), input: input))
+    }
+
+    /// The contract's record of a finished flow.
+    public static func record(_ f: FlowState, inspection state: InspectionState, hostname: String?, input: Int) -> FlowRecord {
+        FlowRecord(flow: f.oriented, source: .packets, app: state.app.name, category: state.effectiveCategory.name,
+                   hostname: hostname, input: input)
+    }
+
+    /// End of a segment (not of the input): what the stitcher needs; the pipeline is
+    /// done after this (its counters are in `stats`).
+    public mutating func endSegment() -> SegmentHandover {
+        reassembler.finish()
+        for f in table.drainLive() {
+            var s = f
+            let own = engine.ownName(of: f.inspection)
+            engine.releaseStream(&s.inspection)
+            s.inspection.hostname = 0
+            handover.live.append(SegmentFlow(state: s, ownName: own, dnsName: nil))
+        }
+        handover.names = engine.dnsNameStrings()
+        handover.clock = table.now
+        stats.fragments = reassembler.stats
+        stats.flows = table.stats
+        stats.flowLogs = flowLogs.stats
+        var out = SegmentHandover()
+        swap(&out, &handover)
+        return out
     }
 
     /// Time passes without packets (live capture): flows idle past their timeout are

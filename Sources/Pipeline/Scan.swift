@@ -1,4 +1,7 @@
 import Flows
+#if canImport(Glibc)
+import Glibc
+#endif
 import Policy
 import Synchronization
 import WireBytes
@@ -167,30 +170,69 @@ public enum Scan {
     /// `onInputDone` sees each input's own result as it completes (from any worker).
     public static func run(_ inputs: [InputSource], indexes: [Int]? = nil, policy: Policy,
                            config: FlowTableConfig = FlowTableConfig(), keepFlows: Bool = false, jobs: Int = 1,
+                           segmentBytes: Int = CaptureSegments.segmentBytes,
                            progress: ScanProgress? = nil,
                            onInputDone: (@Sendable (Int, ScanResult) -> Void)? = nil) -> ScanResult {
         let indexes = indexes ?? Array(inputs.indices)
         precondition(indexes.count == inputs.count)
+        let done: @Sendable (Int, ScanResult) -> ScanResult = { position, part in
+            progress?.noteFindings(part.findings)
+            progress?.inputsDone.add(1, ordering: .relaxed)
+            onInputDone?(indexes[position], part)
+            return part
+        }
         let one: @Sendable (Int) -> ScanResult = { position in
             var part = ScanResult()
             let global = indexes[position]
-            let scan = FlowScan.runOne(inputs[position], index: global, config: config, progress: progress) { record in
+            let scan = FlowScan.runOne(inputs[position], index: global, config: config, segmentBytes: segmentBytes,
+                                       progress: progress) { record in
                 part.add(record, policy: policy, keepFlows: keepFlows)
             }
             part.inputs = [scan]
             part.inputIndexes = [global]
             part.packets = scan.summary.packets
             part.finish()
-            progress?.noteFindings(part.findings)
-            progress?.inputsDone.add(1, ordering: .relaxed)
-            onInputDone?(global, part)
-            return part
+            return done(position, part)
         }
-        let parts = Parallel.map(count: inputs.count, workers: jobs, one)
+        // Work items: whole inputs, and the segments of large uncompressed captures when
+        // there is more than one worker (read in parallel, stitched in order).
+        var items: [(position: Int, segment: Int)] = []
+        var slots: [SplitSlot?] = Array(repeating: nil, count: inputs.count)
+        for p in inputs.indices {
+            let segments = jobs > 1 ? Self.segmentCount(inputs[p], segmentBytes: segmentBytes) : 1
+            if segments > 1 {
+                let input = inputs[p], global = indexes[p]
+                slots[p] = SplitSlot {
+                    SplitScan(input, index: global, config: config, policy: policy, keepFlows: keepFlows,
+                              segmentBytes: segmentBytes, progress: progress)
+                }
+                for k in 0 ..< segments { items.append((p, k)) }
+            } else {
+                items.append((p, -1))
+            }
+        }
+        let splits = slots
+        let work = items
+        let parts = Parallel.map(count: work.count, workers: jobs) { i -> ScanResult? in
+            let (position, segment) = work[i]
+            guard segment >= 0, let slot = splits[position] else { return one(position) }
+            guard let split = slot.scan() else { return segment == 0 ? one(position) : nil }
+            guard let part = split.run(segment: segment) else { return nil }
+            slot.close()
+            return done(position, part)
+        }
         // Merged in input order, so the report does not depend on which worker finished first.
         var result = ScanResult()
-        for p in parts { result.merge(p) }
+        for case let p? in parts { result.merge(p) }
         result.finish()
         return result
+    }
+
+    /// Segments of a capture file by its size (1 for anything else).
+    static func segmentCount(_ input: InputSource, segmentBytes: Int) -> Int {
+        guard case let .file(path) = input else { return 1 }
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return 1 }
+        return max(1, (Int(st.st_size) + segmentBytes - 1) / segmentBytes)
     }
 }

@@ -70,6 +70,9 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Worker count (default: all cores). Inputs are scanned in parallel; the report does not depend on it.")
     var jobs: Int?
 
+    @Option(help: .hidden)
+    var segmentSize: String?
+
     @Flag(help: "Include every flow record in the json/ndjson report.")
     var includeFlows = false
 
@@ -99,6 +102,15 @@ struct ScanCommand: ParsableCommand {
         }
     }
 
+    /// Segment size (hidden: for tests and experiments; the default suits every run).
+    func segmentBytes() throws -> Int {
+        guard let segmentSize else { return CaptureSegments.segmentBytes }
+        guard let n = SynthCommand.parseSize(segmentSize), n >= 4096 else {
+            throw ValidationError("--segment-size: `\(segmentSize)` is not a size of at least 4K")
+        }
+        return n
+    }
+
     func run() throws {
         let loaded = try policyOptions.load()
         let all = Inputs.expand(paths)
@@ -126,7 +138,8 @@ struct ScanCommand: ParsableCommand {
         // Flow records are kept only when the report is to list them: a batch run with
         // --state-dir or --emit partial must stay flat in memory however large the archive.
         let fresh = Scan.run(todo.map { all[$0] }, indexes: todo, policy: loaded.policy, keepFlows: includeFlows,
-                             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, progress: progressState) { index, part in
+                             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                             segmentBytes: try segmentBytes(), progress: progressState) { index, part in
             state?.save(PartialReport(result: part, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows,
                                       policyFingerprint: fingerprint),
                         input: all[index])

@@ -1,0 +1,189 @@
+import Flows
+import Inspection
+import WireBytes
+
+/// A flow a segment's pipeline hands on to the stitcher, with names as strings (each
+/// segment's name tables stay behind with it).
+public struct SegmentFlow: Sendable {
+    /// Inspection's name id and reassembly slot are cleared.
+    public var state: FlowState
+    /// The flow's own name (SNI, Host).
+    public var ownName: String?
+    /// What the segment's own DNS answers named the server when the flow ended; nil:
+    /// ask the answers of the segments before.
+    public var dnsName: String?
+}
+
+/// What one segment of a split capture leaves for the stitcher.
+public struct SegmentHandover: Sendable {
+    /// Ended flows that are not final yet, in the order they ended: heads (they may go
+    /// on a flow from before) and flows only earlier DNS answers may name.
+    public var ended: [SegmentFlow] = []
+    /// Flows still live at the segment's end.
+    public var live: [SegmentFlow] = []
+    /// The segment's DNS answers: the latest name per address.
+    public var names: [IPAddress: String] = [:]
+    /// The table's clock at the end (latest packet time), `.min` with no packet.
+    public var clock: Int64 = .min
+
+    public init() {}
+}
+
+/// A final flow: its state and the hostname its record gets.
+public struct FinishedFlow: Sendable {
+    public var state: FlowState
+    public var hostname: String?
+}
+
+/// Joins the segments of one capture, in order, into the flows one table reading the
+/// whole capture makes. Each segment is read with a fresh table; a conversation live
+/// at a segment's end and seen again early in the next is joined (counters, times,
+/// flags, orientation, inspection); flows named only by DNS answers of earlier
+/// segments get their names here. Where it is not exact is listed in the README
+/// ("Large captures are read in segments").
+public struct SegmentStitcher: Sendable {
+    let config: FlowTableConfig
+    let activeOrigin: Int64
+    /// Flows live after the segments stitched so far.
+    var carried: [FlowKey: SegmentFlow] = [:]
+    /// DNS answers of the segments stitched so far.
+    var names: [IPAddress: String] = [:]
+    /// The latest packet time so far.
+    var clock: Int64 = .min
+    /// Conversations joined across a boundary (one flow, not two).
+    public private(set) var joins = 0
+
+    public init(config: FlowTableConfig, activeOrigin: Int64) {
+        self.config = config
+        self.activeOrigin = activeOrigin
+    }
+
+    /// Takes the next segment's handover; returns the flows that are now final.
+    public mutating func stitch(_ h: SegmentHandover) -> [FinishedFlow] {
+        var out: [FinishedFlow] = []
+        var next: [FlowKey: SegmentFlow] = [:]
+        next.reserveCapacity(h.live.count + carried.count)
+        // Per key whose first flow here is a head: the record later records of the same
+        // conversation (after active-timeout cuts) go on from; nil when it stood alone.
+        var chains: [FlowKey: SegmentFlow?] = [:]
+
+        func take(_ x: SegmentFlow, live: Bool) {
+            let key = x.state.key
+            guard x.state.isSegmentHead else {
+                if live { next[key] = x } else { out.append(finished(x)) }
+                return
+            }
+            var y = x
+            var link: SegmentFlow?
+            if let chain = chains[key] {
+                if let previous = chain { y = handOn(previous, x); link = y }
+            } else if let f = carried.removeValue(forKey: key) {
+                if f.state.goesOn(with: x.state, config: config) {
+                    joins += 1
+                    if window(f.state.first) == window(x.state.first) {
+                        y = join(f, x)
+                    } else {
+                        var cut = f
+                        cut.state.end = .active
+                        out.append(finished(cut, dnsName: nil))
+                        y = handOn(f, x)
+                    }
+                    link = y
+                } else {
+                    out.append(finished(ending(f), dnsName: nil))
+                }
+            }
+            chains[key] = .some(link)
+            y.state.marks &= ~SegmentMark.head
+            if live { next[key] = y } else { out.append(finished(y)) }
+        }
+
+        for x in h.ended { take(x, live: false) }
+        for x in h.live { take(x, live: true) }
+        // Flows from before with no packet here: ended if the segment's clock passed
+        // their idle timeout (a sweep would have ended them), else carried on.
+        var expired: [SegmentFlow] = []
+        for (key, f) in carried {
+            if next[key] != nil || (h.clock != .min && Time.between(f.state.last, h.clock) >= config.idleTimeout(f.state)) {
+                expired.append(ending(f))
+            } else {
+                next[key] = f
+            }
+        }
+        expired.sort { ($0.state.first, $0.state.key.hash64) < ($1.state.first, $1.state.key.hash64) }
+        for f in expired { out.append(finished(f, dnsName: nil)) }
+        carried = next
+        if h.clock > clock { clock = h.clock }
+        learn(h.names)
+        return out
+    }
+
+    /// End of the input: every flow still live ends, in the order they began.
+    public mutating func finish() -> [FinishedFlow] {
+        var live = Array(carried.values)
+        carried = [:]
+        live.sort { ($0.state.first, $0.state.key.hash64) < ($1.state.first, $1.state.key.hash64) }
+        return live.map { f in
+            var e = f
+            e.state.end = FlowTable.endAtEndOfInput(f.state, now: clock, config: config)
+            return finished(e, dnsName: nil)
+        }
+    }
+
+    private func window(_ time: Int64) -> Int64 {
+        FlowTable.activeWindowStart(time, origin: activeOrigin, length: config.activeTimeout)
+    }
+
+    private func ending(_ f: SegmentFlow) -> SegmentFlow {
+        var e = f
+        e.state.end = f.state.isClosed ? .closed : .idle
+        return e
+    }
+
+    private func names(_ before: SegmentFlow, _ after: SegmentFlow) -> String? {
+        let laterName = InspectionState.continued(before.state.inspection, by: after.state.inspection).laterName
+        return before.ownName ?? (laterName ? after.ownName : nil)
+    }
+
+    private func handOn(_ before: SegmentFlow, _ after: SegmentFlow) -> SegmentFlow {
+        SegmentFlow(state: before.state.handedOn(to: after.state), ownName: names(before, after), dnsName: after.dnsName)
+    }
+
+    private func join(_ before: SegmentFlow, _ after: SegmentFlow) -> SegmentFlow {
+        SegmentFlow(state: before.state.joined(with: after.state), ownName: names(before, after), dnsName: after.dnsName)
+    }
+
+    private func finished(_ f: SegmentFlow) -> FinishedFlow { finished(f, dnsName: f.dnsName) }
+
+    private func finished(_ f: SegmentFlow, dnsName: String?) -> FinishedFlow {
+        let name = f.ownName ?? dnsName ?? (names.isEmpty ? nil : names[f.state.oriented.server])
+        return FinishedFlow(state: f.state, hostname: name)
+    }
+
+    /// Adds a segment's DNS answers (later answers win), within the same bound as
+    /// one input's map; past it, new addresses are taken in address order.
+    private mutating func learn(_ new: [IPAddress: String]) {
+        if names.count + new.count <= InspectionLimits.dnsNames {
+            names.merge(new) { _, later in later }
+            return
+        }
+        for a in new.keys.sorted() where names[a] != nil || names.count < InspectionLimits.dnsNames {
+            names[a] = new[a]
+        }
+    }
+}
+
+extension FinishedFlow {
+    public func record(input: Int) -> FlowRecord {
+        PacketPipeline.record(state, inspection: state.inspection, hostname: hostname, input: input)
+    }
+}
+
+/// How a large capture is cut into segments: at the first record (or pcapng block) at
+/// or past every multiple of `segmentBytes` of the capture stream (decompressed
+/// stream for compressed input). Where the cuts fall depends on the file alone, never
+/// on the number of workers, so every `--jobs` reads the same segments and gives the
+/// same report; workers read the segments of an uncompressed file in parallel.
+public enum CaptureSegments {
+    public static let segmentBytes = 64 << 20
+}

@@ -1,0 +1,220 @@
+import CaptureFormats
+import Dispatch
+import Flows
+import Policy
+import Synchronization
+import WireBytes
+
+/// One large uncompressed capture read by several workers at once: segment k (see
+/// `CaptureSegments`) is read from a candidate start found without reading what lies
+/// before it; segments are then stitched in order, each after the one before, which
+/// also checks the guess (the earlier segment's reader says where the next one truly
+/// starts, and in which reader state). A wrong guess is read again from the truth, so
+/// the outcome is always that of `FlowScan.runOne` reading the file front to back.
+final class SplitScan: @unchecked Sendable {
+    let input: InputSource
+    let path: String
+    let index: Int
+    let file: MappedFile
+    let segmentBytes: Int
+    let config: FlowTableConfig
+    let policy: Policy
+    let keepFlows: Bool
+    let progress: ScanProgress?
+    /// Reader state at the first record, and that record's time (the active-timeout origin).
+    let firstState: CaptureReaderState
+    let origin: Int64
+    /// Candidate start of segment k (nil: none found; read once the one before is done).
+    let candidates: [Int?]
+    let segments: Int
+
+    // The stitching turn passes from segment to segment; what follows is touched only
+    // by the segment holding it.
+    private let turns: [DispatchSemaphore]
+    private var stitcher: SegmentStitcher
+    /// Where the segment just stitched stopped: the next one's true start and state
+    /// (nil offset: the input ended there).
+    private var trueStart: Int?
+    private var trueState: CaptureReaderState
+    private var ended = false
+
+    /// Per segment: its summary and counters (merged in order at the end), and its part.
+    private let outcomes: Mutex<[SegmentOutcome?]>
+    private let done = Atomic<Int>(0)
+
+    struct SegmentOutcome: Sendable {
+        var summary: CaptureSummary
+        var stats: PacketStats
+        var part: ScanResult
+    }
+
+    /// Nil when the input is not worth splitting or cannot be split (not an
+    /// uncompressed capture file, or unreadable: the whole-input path reports that).
+    init?(_ input: InputSource, index: Int, config: FlowTableConfig, policy: Policy, keepFlows: Bool,
+          segmentBytes: Int, progress: ScanProgress?) {
+        guard case let .file(path) = input, let file = try? MappedFile(path: path),
+              file.bytes.count > segmentBytes else { return nil }
+        guard var reader = try? CaptureReader.open(file: file), reader.compression.isEmpty,
+              let first = reader.next() else { return nil }
+        self.input = input
+        self.path = path
+        self.index = index
+        self.file = file
+        self.segmentBytes = segmentBytes
+        self.config = config
+        self.policy = policy
+        self.keepFlows = keepFlows
+        self.progress = progress
+        origin = first.timestamp == PacketRecord.noTimestamp ? 0 : first.timestamp
+        firstState = reader.state
+        let found = SegmentBoundaries.candidates(in: file.bytes, state: reader.state, firstRecord: first.offset,
+                                                 segmentBytes: segmentBytes)
+        segments = (file.bytes.count + segmentBytes - 1) / segmentBytes
+        var byIndex = [Int?](repeating: nil, count: segments)
+        for c in found {
+            let k = c / segmentBytes
+            if k > 0, k < segments, byIndex[k] == nil { byIndex[k] = c }
+        }
+        candidates = byIndex
+        turns = (0 ..< segments).map { _ in DispatchSemaphore(value: 0) }
+        stitcher = SegmentStitcher(config: config, activeOrigin: origin)
+        trueState = firstState
+        outcomes = Mutex(Array(repeating: nil, count: segments))
+    }
+
+    /// Reads segment `k`, waits for its turn, stitches it, finishes its flows. The
+    /// worker that completes the last segment assembles the input's result.
+    func run(segment k: Int) -> ScanResult? {
+        var scanned = k == 0 ? read(from: nil, state: firstState, segment: 0)
+            : candidates[k].map { read(from: $0, state: firstState, segment: k) }
+        if k > 0 { turns[k].wait() }
+        var finished: [FinishedFlow] = []
+        var joins = 0
+        let skip = ended
+        if !skip {
+            if k > 0, scanned == nil || scanned!.start != trueStart || scanned!.startState != trueState {
+                // The guess was wrong (or there was none): read from where the segment
+                // before truly stopped. Nothing later waits on a guess, so this is safe.
+                scanned = read(from: trueStart!, state: trueState, segment: k)
+            }
+            finished = stitcher.stitch(scanned!.handover)
+            if scanned!.stoppedAt == nil {
+                finished += stitcher.finish()
+                joins = stitcher.joins
+                ended = true
+            }
+            trueStart = scanned!.stoppedAt
+            trueState = scanned!.endState
+        }
+        if k + 1 < segments { turns[k + 1].signal() }
+
+        if !skip, let s = scanned {
+            var outcome = SegmentOutcome(summary: s.summary, stats: s.stats, part: s.part)
+            outcome.stats.noteJoins(joins)
+            for f in finished { outcome.part.add(f.record(input: index), policy: policy, keepFlows: keepFlows) }
+            outcomes.withLock { $0[k] = outcome }
+        }
+        if done.add(1, ordering: .acquiringAndReleasing).newValue == segments { return assemble() }
+        return nil
+    }
+
+    private struct Scanned {
+        var start: Int?
+        var startState: CaptureReaderState
+        var summary: CaptureSummary
+        var stats: PacketStats
+        var part: ScanResult
+        var handover: SegmentHandover
+        var stoppedAt: Int?
+        var endState: CaptureReaderState
+    }
+
+    /// Reads one segment: from `start` (nil: the file's beginning) to the first record
+    /// at or past the segment's end.
+    private func read(from start: Int?, state: CaptureReaderState, segment k: Int) -> Scanned {
+        let limit = (k + 1) * segmentBytes
+        var reader: CaptureReader
+        if let start {
+            reader = CaptureReader.open(file: file, resumingAt: start, state: state, limit: limit)
+        } else {
+            // Opening the file again cannot fail where it did not before.
+            reader = try! CaptureReader.open(file: file)
+            reader.limit = limit
+        }
+        var pipeline = PacketPipeline(input: index, config: config, segment: k)
+        if k > 0 { pipeline.table.setActiveOrigin(origin) }
+        var part = ScanResult()
+        var summary = CaptureSummary(path: input.displayPath)
+        var reported = start ?? 0
+        var sinceReport = 0
+        let policy = self.policy, keepFlows = self.keepFlows, progress = self.progress
+        summary.count(&reader) { record in
+            pipeline.process(record) { part.add($0, policy: policy, keepFlows: keepFlows) }
+            sinceReport += 1
+            if sinceReport == 8192 {
+                if let progress {
+                    progress.bytesRead.add(record.offset - reported, ordering: .relaxed)
+                    progress.packets.add(sinceReport, ordering: .relaxed)
+                }
+                reported = record.offset
+                sinceReport = 0
+            }
+        }
+        if let progress {
+            progress.bytesRead.add(max(0, min(limit, file.bytes.count) - reported), ordering: .relaxed)
+            progress.packets.add(sinceReport, ordering: .relaxed)
+        }
+        let handover = pipeline.endSegment()
+        return Scanned(start: start, startState: state, summary: summary, stats: pipeline.stats, part: part,
+                       handover: handover, stoppedAt: reader.stoppedAtLimit, endState: reader.state)
+    }
+
+    /// All segments done: the input's result, as one reader would have made it.
+    private func assemble() -> ScanResult {
+        let parts = outcomes.withLock { $0 }
+        var summary = CaptureSummary(path: input.displayPath)
+        var stats = PacketStats()
+        var result = ScanResult()
+        var first = true
+        for case let o? in parts {
+            if first { summary = o.summary; stats = o.stats; first = false } else {
+                summary.append(o.summary)
+                stats.add(o.stats)
+            }
+            result.merge(o.part)
+        }
+        summary.fileBytes = file.bytes.count
+        let scan = InputScan(summary: summary, stats: stats)
+        result.inputs = [scan]
+        result.inputIndexes = [index]
+        result.packets = summary.packets
+        result.finish()
+        return result
+    }
+}
+
+/// A split input's reader, made when its first segment is taken (so a run over
+/// thousands of files maps only those in progress) and let go when its result is made.
+final class SplitSlot: Sendable {
+    enum State { case waiting, open(SplitScan), unsplittable, done }
+    private let state = Mutex<State>(.waiting)
+    private let make: @Sendable () -> SplitScan?
+
+    init(_ make: @escaping @Sendable () -> SplitScan?) { self.make = make }
+
+    /// The split scan, or nil when the input cannot be split (read it whole instead).
+    func scan() -> SplitScan? {
+        state.withLock { s in
+            switch s {
+            case .waiting:
+                if let split = make() { s = .open(split); return split }
+                s = .unsplittable
+                return nil
+            case let .open(split): return split
+            case .unsplittable, .done: return nil
+            }
+        }
+    }
+
+    func close() { state.withLock { $0 = .done } }
+}
