@@ -165,6 +165,7 @@ final class SplitScan: @unchecked Sendable {
             progress.packets.add(sinceReport, ordering: .relaxed)
         }
         let handover = pipeline.endSegment()
+        file.dropPages((start ?? 0) ..< (reader.stoppedAtLimit ?? file.bytes.count))
         return Scanned(start: start, startState: state, summary: summary, stats: pipeline.stats, part: part,
                        handover: handover, stoppedAt: reader.stoppedAtLimit, endState: reader.state)
     }

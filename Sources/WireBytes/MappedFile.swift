@@ -71,6 +71,17 @@ public final class MappedFile: @unchecked Sendable {
         return o >= 0 ? Int(o) : nil
     }
 
+    /// Drops the process's mapping of the pages wholly inside `range` (the page cache
+    /// keeps them; a later read maps them again), so a reader done with a part of a
+    /// large file keeps a flat resident size.
+    public func dropPages(_ range: Range<Int>) {
+        guard let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let lower = (max(0, range.lowerBound) + page - 1) / page * page
+        let upper = min(range.upperBound, length) / page * page
+        if upper > lower { _ = madvise(base + lower, upper - lower, MADV_DONTNEED) }
+    }
+
     deinit {
         bf_guard_unregister(guardSlot)
         if let base { munmap(base, length) }
