@@ -59,11 +59,23 @@ public struct DecodedPacket: Sendable {
 
     public init() {}
 
-    /// Resets every field for the next frame (cheaper than a new value: no init call chain).
+    /// Resets every field for the next frame, field by field: assigning a fresh value
+    /// copies the whole ~200-byte default through memcpy per packet (5% of a scan).
+    /// Every stored property is listed (a test compares with a fresh value).
     @inlinable
     public mutating func reset(linkType: LinkType) {
-        self = DecodedPacket()
         self.linkType = linkType
+        vlanCount = 0; outerVLAN = 0; innerVLAN = 0; etherType = 0
+        network = .none
+        source = .zero; destination = .zero
+        ipOffset = 0; ipLength = 0; ipProtocol = 0; hopLimit = 0
+        fragment.isFragment = false; fragment.offset = 0; fragment.moreFragments = false; fragment.identification = 0
+        transportOffset = 0; sourcePort = 0; destinationPort = 0
+        tcpFlags = 0; tcpSequence = 0; tcpAcknowledgment = 0
+        icmpType = 0; icmpCode = 0
+        hasTransport = false
+        payloadOffset = 0; payloadLength = 0
+        if stop != nil { stop = nil }
     }
 
     /// The payload's bytes within `frame`.

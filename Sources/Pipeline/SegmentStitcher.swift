@@ -63,9 +63,9 @@ public struct SegmentStitcher: Sendable {
         var out: [FinishedFlow] = []
         var next: [FlowKey: SegmentFlow] = [:]
         next.reserveCapacity(h.live.count + carried.count)
-        // Per key whose first flow here is a head: the record later records of the same
-        // conversation (after active-timeout cuts) go on from; nil when it stood alone.
-        var chains: [FlowKey: SegmentFlow?] = [:]
+        // Per conversation joined here: the record its later records (after
+        // active-timeout cuts) go on from.
+        var chains: [FlowKey: SegmentFlow] = [:]
 
         func take(_ x: SegmentFlow, live: Bool) {
             let key = x.state.key
@@ -75,8 +75,9 @@ public struct SegmentStitcher: Sendable {
             }
             var y = x
             var link: SegmentFlow?
-            if let chain = chains[key] {
-                if let previous = chain { y = handOn(previous, x); link = y }
+            if let previous = chains[key] {
+                y = handOn(previous, x)
+                link = y
             } else if let f = carried.removeValue(forKey: key) {
                 if f.state.goesOn(with: x.state, config: config) {
                     joins += 1
@@ -93,7 +94,9 @@ public struct SegmentStitcher: Sendable {
                     out.append(finished(ending(f), dnsName: nil))
                 }
             }
-            chains[key] = .some(link)
+            // Only joined conversations need remembering: a later record of a key that
+            // stood alone is as exact as it is (and finds nothing carried either).
+            if let link { chains[key] = link }
             y.state.marks &= ~SegmentMark.head
             if live { next[key] = y } else { out.append(finished(y)) }
         }

@@ -56,6 +56,25 @@ enum Frame {
 }
 
 @Suite struct PacketDecoderTests {
+    /// `reset` lists the fields by hand (for speed): it must leave what a fresh value has.
+    @Test func resetEqualsAFreshValue() {
+        var p = DecodedPacket()
+        p.vlanCount = 2; p.outerVLAN = 7; p.innerVLAN = 8; p.etherType = 0x800; p.network = .ipv6
+        p.source = IPAddress(v4: 0x0A00_0001); p.destination = IPAddress(v4: 0x0A00_0002)
+        p.ipOffset = 14; p.ipLength = 60; p.ipProtocol = 6; p.hopLimit = 64
+        p.fragment.isFragment = true; p.fragment.offset = 8; p.fragment.moreFragments = true; p.fragment.identification = 9
+        p.transportOffset = 34; p.sourcePort = 1; p.destinationPort = 2; p.tcpFlags = 0x12
+        p.tcpSequence = 3; p.tcpAcknowledgment = 4; p.icmpType = 5; p.icmpCode = 6; p.hasTransport = true
+        p.payloadOffset = 54; p.payloadLength = 10
+        p.stop = .malformed(.ipv4, "test", at: 1)
+        // Every stored property was changed above (the count guards a field added later).
+        #expect(Mirror(reflecting: p).children.count == 25)
+        p.reset(linkType: .raw)
+        var fresh = DecodedPacket()
+        fresh.linkType = .raw
+        #expect(String(reflecting: p) == String(reflecting: fresh))
+    }
+
     @Test func ethernetIPv4TCP() {
         let f = Frame.ether(0x0800, Frame.ipv4(proto: 6, payload: Frame.tcp(40000, 8883, flags: 0x18, payload: [1, 2, 3])) + [0, 0, 0, 0])
         let p = decode(f)

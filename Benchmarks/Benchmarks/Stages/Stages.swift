@@ -133,6 +133,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One capture: its 64 MiB segments read by one worker, or by two at once and stitched.
+    for jobs in [1, 2] {
+        Benchmark("scan: one capture in segments, \(jobs) worker\(jobs == 1 ? "" : "s")") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(Scan.run([.file(path)], policy: policy, jobs: jobs).flowCount)
+            }
+        }
+    }
+
     let result = Scan.run([.file(path)], policy: policy, keepFlows: true)
     Benchmark("report: json with \(result.flows.count) flows") { benchmark in
         for _ in benchmark.scaledIterations {
