@@ -42,6 +42,10 @@ final class SplitScan: @unchecked Sendable {
     private let outcomes: Mutex<[SegmentOutcome?]>
     private let done = Atomic<Int>(0)
 
+    /// Tests: every guess is made wrong, so every segment but the first is read again
+    /// from the true start (the outcome must not change; only the time does).
+    static let misguessForTesting = Atomic<Bool>(false)
+
     struct SegmentOutcome: Sendable {
         var summary: CaptureSummary
         var stats: PacketStats
@@ -71,7 +75,9 @@ final class SplitScan: @unchecked Sendable {
                                                  segmentBytes: segmentBytes)
         segments = (file.bytes.count + segmentBytes - 1) / segmentBytes
         var byIndex = [Int?](repeating: nil, count: segments)
-        for c in found {
+        let misguess = SplitScan.misguessForTesting.load(ordering: .relaxed)
+        for var c in found {
+            if misguess { c += 4 }
             let k = c / segmentBytes
             if k > 0, k < segments, byIndex[k] == nil { byIndex[k] = c }
         }

@@ -1,6 +1,6 @@
 import Flows
 import Foundation
-import Pipeline
+@testable import Pipeline
 import PlantSynth
 import Reporting
 import Testing
@@ -77,5 +77,19 @@ extension SegmentTests {
         #expect(one == two)
         #expect(one == three)
         #expect(one.contains("unregistered-overseas-server"))
+    }
+}
+
+extension SegmentTests {
+    /// A wrong guess of where a segment starts is caught when it is joined, and the
+    /// segment is read again from the true start: the report does not change.
+    @Test func wrongGuessesAreReadAgain() throws {
+        let policy = try BatchTests.policy()
+        let inputs: [InputSource] = [.file(Self.capture)]
+        let one = BatchTests.render(Scan.run(inputs, policy: policy, keepFlows: true, jobs: 1, segmentBytes: 512 << 10))
+        SplitScan.misguessForTesting.store(true, ordering: .relaxed)
+        defer { SplitScan.misguessForTesting.store(false, ordering: .relaxed) }
+        let two = BatchTests.render(Scan.run(inputs, policy: policy, keepFlows: true, jobs: 2, segmentBytes: 512 << 10))
+        #expect(one == two)
     }
 }
