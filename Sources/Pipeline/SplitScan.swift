@@ -104,7 +104,9 @@ final class SplitScan: @unchecked Sendable {
                 scanned = read(from: trueStart!, state: trueState, segment: k)
             }
             finished = stitcher.stitch(scanned!.handover)
-            if scanned!.stoppedAt == nil {
+            // The input ends here: the reader met its end (or an error) before the
+            // limit, or stopped at the limit exactly at the end of the file.
+            if k == segments - 1 || (scanned!.stoppedAt ?? file.bytes.count) >= file.bytes.count {
                 finished += stitcher.finish()
                 joins = stitcher.joins
                 ended = true

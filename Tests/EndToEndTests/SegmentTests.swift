@@ -93,3 +93,26 @@ extension SegmentTests {
         #expect(one == two)
     }
 }
+
+extension SegmentTests {
+    /// A file whose size is a whole number of segments: the last segment's reader stops
+    /// at its limit exactly at the end of the file, and the input still ends there.
+    @Test func fileOfWholeSegments() throws {
+        let path = NSTemporaryDirectory() + "borderflow-segments-\(getpid())-whole.pcap"
+        defer { unlink(path) }
+        // A seed whose capture has an even size, so that two segments cover it exactly.
+        var size = 1
+        for seed in UInt64(5) ..< 50 where size % 2 != 0 {
+            try synthesize(to: path, seed: seed, bytes: 1 << 20)
+            size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        }
+        try #require(size % 2 == 0)
+        let policy = try BatchTests.policy()
+        let one = BatchTests.render(Scan.run([.file(path)], policy: policy, keepFlows: true, jobs: 1, segmentBytes: size / 2))
+        let two = BatchTests.render(Scan.run([.file(path)], policy: policy, keepFlows: true, jobs: 2, segmentBytes: size / 2))
+        #expect(one == two)
+        // And what one pass gives (the cut joins exactly here).
+        let whole = BatchTests.render(Scan.run([.file(path)], policy: policy, keepFlows: true, jobs: 1))
+        #expect(one == whole)
+    }
+}
