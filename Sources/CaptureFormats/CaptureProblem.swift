@@ -25,6 +25,17 @@ public struct CaptureProblem: Sendable, Equatable, CustomStringConvertible {
             && a.note.description == b.note.description
     }
 
+    /// Adds `p` to `list`: a repeat (same severity, layer and kind) adds its count to
+    /// the first one, which keeps its offset; anything else is listed.
+    public static func note(_ p: CaptureProblem, in list: inout [CaptureProblem]) {
+        for i in list.indices where list[i].severity == p.severity
+            && list[i].error.layer == p.error.layer && list[i].error.kind == p.error.kind {
+            list[i].count += p.count
+            return
+        }
+        list.append(p)
+    }
+
     public var description: String {
         var s = error.description
         if decompressedOffset { s = s.replacingOccurrences(of: " at byte ", with: " at decompressed byte ") }

@@ -192,13 +192,8 @@ public struct CaptureReader: ~Copyable {
 
     @usableFromInline
     mutating func report(_ severity: CaptureProblem.Severity, _ error: WireError, note: StaticString) {
-        for i in problems.indices where problems[i].severity == severity
-            && problems[i].error.layer == error.layer && problems[i].error.kind == error.kind {
-            problems[i].count += 1
-            return
-        }
-        problems.append(CaptureProblem(severity: severity, error: error, note: note, count: 1,
-                                       decompressedOffset: !compression.isEmpty))
+        CaptureProblem.note(CaptureProblem(severity: severity, error: error, note: note, count: 1,
+                                           decompressedOffset: !compression.isEmpty), in: &problems)
     }
 
     /// Ends reading: a short remainder means the capture was cut inside its last record.

@@ -38,6 +38,17 @@ public struct FlowLogStats: Sendable, Equatable {
     /// Templates refused for a bound (too many, too many fields, zero-length records).
     public var templatesRefused = 0
     public init() {}
+
+    public mutating func add(_ o: FlowLogStats) {
+        messages += o.messages
+        dataRecords += o.dataRecords
+        optionRecords += o.optionRecords
+        templates += o.templates
+        recordsWithoutTemplate += o.recordsWithoutTemplate
+        setsWithoutTemplate += o.setsWithoutTemplate
+        malformed += o.malformed
+        templatesRefused += o.templatesRefused
+    }
 }
 
 /// Bounds on flow-log decoding: named, in one place, counted when reached.

@@ -19,7 +19,7 @@ extension FlowState {
         r.flagsB |= flagsB
         let kept = FlowState.synFromA | FlowState.synFromB | FlowState.synAckFromA | FlowState.synAckFromB | FlowState.tunnelledBit
         r.bits = (next.bits & ~FlowState.firstFromA & ~kept) | (bits & FlowState.firstFromA) | ((bits | next.bits) & kept)
-        r.marks = SegmentMark.cutStart
+        r.marks = 0   // a later record of the conversation: neither a segment's head nor opened by a SYN
         r.inspection = InspectionState.continued(inspection, by: next.inspection).state
         return r
     }

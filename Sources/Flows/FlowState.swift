@@ -164,8 +164,6 @@ public enum SegmentMark {
     /// First flow of its key in a segment (after the first), within the segment's first
     /// idle-timeout of capture time: the only flows that can go on one from before.
     public static let head: UInt8 = 1
-    /// The record began at an active-timeout cut (it goes on the record before).
-    public static let cutStart: UInt8 = 2
     /// The record's first packet was a pure SYN.
-    public static let openedBySyn: UInt8 = 4
+    public static let openedBySyn: UInt8 = 2
 }

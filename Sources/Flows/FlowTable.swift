@@ -40,6 +40,14 @@ public struct FlowTableStats: Sendable, Equatable {
     public var evictedForCapacity = 0
     public var peakLiveFlows = 0
     public init() {}
+
+    /// The next segment's table: counts add; the peak is the larger one.
+    public mutating func add(_ o: FlowTableStats) {
+        flowsCreated += o.flowsCreated
+        flowsEmitted += o.flowsEmitted
+        evictedForCapacity += o.evictedForCapacity
+        peakLiveFlows = max(peakLiveFlows, o.peakLiveFlows)
+    }
 }
 
 /// Bidirectional flows keyed by `FlowKey`, in an open-addressing hash table with
@@ -137,7 +145,7 @@ public struct FlowTable: ~Copyable {
             state.marks |= SegmentMark.openedBySyn
         }
         if now < headUntil, p.timestamp < headUntil, !endedKeys.contains(key) { state.marks |= SegmentMark.head }
-        _ = activeWindowStart(p.timestamp)
+        _ = activeWindowStart(p.timestamp)   // the first packet sets the windows' origin if none was given
         state.add(p, fromA: fromA)
         (flows.baseAddress! + count).initialize(to: state)
         slots[i] = UInt32(count + 1)
@@ -171,7 +179,7 @@ public struct FlowTable: ~Copyable {
         flows[index].last = time
         flows[index].packetsAB = 0; flows[index].packetsBA = 0
         flows[index].bytesAB = 0; flows[index].bytesBA = 0
-        flows[index].marks = (flows[index].marks & ~SegmentMark.openedBySyn) | SegmentMark.cutStart
+        flows[index].marks &= ~SegmentMark.openedBySyn
     }
 
     /// Segments: a flow created before `time` whose key has not had a flow in this

@@ -21,6 +21,14 @@ public struct FragmentStats: Sendable, Equatable {
     /// Fragments past the size bound or with an impossible offset.
     public var oversized = 0
     public init() {}
+
+    public mutating func add(_ o: FragmentStats) {
+        fragments += o.fragments
+        reassembled += o.reassembled
+        incomplete += o.incomplete
+        overlaps += o.overlaps
+        oversized += o.oversized
+    }
 }
 
 /// IPv4 and IPv6 fragment reassembly, bounded in memory and time, so a fragmented

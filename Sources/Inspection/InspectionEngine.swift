@@ -151,9 +151,6 @@ public struct InspectionEngine: ~Copyable {
     /// The flow's own name (SNI, Host), if inspection found one.
     public func ownName(of s: InspectionState) -> String? { names[s.hostname] }
 
-    /// What this input's DNS answers so far named `server`.
-    public func dnsName(for server: IPAddress) -> String? { dnsNames.name(for: server).flatMap { names[$0] } }
-
     /// Every address DNS answers named so far, with its name.
     public func dnsNameStrings() -> [IPAddress: String] {
         var out: [IPAddress: String] = [:]

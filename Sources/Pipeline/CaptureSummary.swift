@@ -139,14 +139,7 @@ extension CaptureSummary {
         snapTruncatedPackets += o.snapTruncatedPackets
         if let f = o.first { first = min(first ?? f, f) }
         if let l = o.last { last = max(last ?? l, l) }
-        for p in o.problems {
-            if let i = problems.firstIndex(where: { $0.severity == p.severity && $0.error.layer == p.error.layer
-                                                    && $0.error.kind == p.error.kind }) {
-                problems[i].count += p.count
-            } else {
-                problems.append(p)
-            }
-        }
+        for p in o.problems { CaptureProblem.note(p, in: &problems) }
         interfaces = o.interfaces
         sections = o.sections
         if packetsPerInterface.count < o.packetsPerInterface.count {

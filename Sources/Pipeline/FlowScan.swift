@@ -42,9 +42,7 @@ public enum FlowScan {
         var stats = PacketStats()
         var origin: Int64?
         var segmentEnd = segmentBytes
-        // Progress is told in steps, not per packet: one atomic add per 8192 packets.
-        var reported = 0
-        var sinceReport = 0
+        var steps = ProgressSteps(progress)
         let summary = CaptureSummary.read(input) { record in
             if origin == nil { origin = record.timestamp == PacketRecord.noTimestamp ? 0 : record.timestamp }
             if record.offset >= segmentEnd {
@@ -57,15 +55,7 @@ public enum FlowScan {
                 segmentEnd = (record.offset / segmentBytes + 1) * segmentBytes
             }
             pipeline.process(record, emit: emit)
-            sinceReport += 1
-            if sinceReport == 8192 {
-                if let progress {
-                    progress.bytesRead.add(record.offset - reported, ordering: .relaxed)
-                    progress.packets.add(sinceReport, ordering: .relaxed)
-                }
-                reported = record.offset
-                sinceReport = 0
-            }
+            steps.packet(at: record.offset)
         }
         if stitcher != nil {
             let handover = pipeline.endSegment()
@@ -76,10 +66,7 @@ public enum FlowScan {
             pipeline.finish(emit: emit)
             stats = pipeline.stats
         }
-        if let progress {
-            progress.bytesRead.add(max(0, (summary.fileBytes ?? reported) - reported), ordering: .relaxed)
-            progress.packets.add(sinceReport, ordering: .relaxed)
-        }
+        steps.finish(at: summary.fileBytes ?? steps.reported)
         return InputScan(summary: summary, stats: stats)
     }
 }

@@ -14,23 +14,9 @@ public struct PacketStats: Sendable, Equatable {
         nonIP += o.nonIP
         decodeStops.merge(o.decodeStops, uniquingKeysWith: +)
         tunnelled += o.tunnelled
-        fragments.fragments += o.fragments.fragments
-        fragments.reassembled += o.fragments.reassembled
-        fragments.incomplete += o.fragments.incomplete
-        fragments.overlaps += o.fragments.overlaps
-        fragments.oversized += o.fragments.oversized
-        flows.flowsCreated += o.flows.flowsCreated
-        flows.flowsEmitted += o.flows.flowsEmitted
-        flows.evictedForCapacity += o.flows.evictedForCapacity
-        flows.peakLiveFlows = max(flows.peakLiveFlows, o.flows.peakLiveFlows)
-        flowLogs.messages += o.flowLogs.messages
-        flowLogs.dataRecords += o.flowLogs.dataRecords
-        flowLogs.optionRecords += o.flowLogs.optionRecords
-        flowLogs.templates += o.flowLogs.templates
-        flowLogs.recordsWithoutTemplate += o.flowLogs.recordsWithoutTemplate
-        flowLogs.setsWithoutTemplate += o.flowLogs.setsWithoutTemplate
-        flowLogs.malformed += o.flowLogs.malformed
-        flowLogs.templatesRefused += o.flowLogs.templatesRefused
+        fragments.add(o.fragments)
+        flows.add(o.flows)
+        flowLogs.add(o.flowLogs)
     }
 
     /// Conversations joined across segment boundaries were counted once per segment.
@@ -198,19 +184,18 @@ public struct PacketPipeline: ~Copyable {
     mutating func emitFlow(_ f: FlowState, emit: (FlowRecord) -> Void) {
         var state = f.inspection
         engine.releaseStream(&state)
-        let o = f.oriented
+        let hostname = engine.hostname(of: state, server: f.oriented.server)
         if segment > 0 {
             let own = engine.ownName(of: state)
-            let dns = own == nil ? engine.dnsName(for: o.server) : nil
-            if f.isSegmentHead || (own == nil && dns == nil) {
+            if f.isSegmentHead || hostname == nil {
                 var s = f
                 state.hostname = 0
                 s.inspection = state
-                handover.ended.append(SegmentFlow(state: s, ownName: own, dnsName: dns))
+                handover.ended.append(SegmentFlow(state: s, ownName: own, dnsName: own == nil ? hostname : nil))
                 return
             }
         }
-        emit(PacketPipeline.record(f, inspection: state, hostname: engine.hostname(of: state, server: o.server), input: input))
+        emit(PacketPipeline.record(f, inspection: state, hostname: hostname, input: input))
     }
 
     /// The contract's record of a finished flow.

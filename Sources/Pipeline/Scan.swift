@@ -164,6 +164,37 @@ public final class ScanProgress: Sendable {
     }
 }
 
+/// Tells a `ScanProgress` what a reader got through in steps of 8192 packets (one
+/// atomic add each), not per packet.
+struct ProgressSteps {
+    let progress: ScanProgress?
+    /// Offset up to which bytes were told.
+    var reported: Int
+    var packets = 0
+
+    init(_ progress: ScanProgress?, from offset: Int = 0) {
+        self.progress = progress
+        reported = offset
+    }
+
+    @inline(__always)
+    mutating func packet(at offset: Int) {
+        packets += 1
+        if packets == 8192 {
+            progress?.bytesRead.add(offset - reported, ordering: .relaxed)
+            progress?.packets.add(packets, ordering: .relaxed)
+            reported = offset
+            packets = 0
+        }
+    }
+
+    /// The reader is done at `end`: the rest is told.
+    func finish(at end: Int) {
+        progress?.bytesRead.add(max(0, end - reported), ordering: .relaxed)
+        progress?.packets.add(packets, ordering: .relaxed)
+    }
+}
+
 public enum Scan {
     /// Scans `inputs` with up to `jobs` workers, one input at a time per worker.
     /// `indexes` are the inputs' positions in the full input list (default 0...);
