@@ -234,7 +234,7 @@ public enum Scan {
             if segments > 1 {
                 let input = inputs[p], global = indexes[p]
                 slots[p] = SplitSlot {
-                    SplitScan(input, index: global, config: config, policy: policy, keepFlows: keepFlows,
+                    SplitScan(input, index: global, segments: segments, config: config, policy: policy, keepFlows: keepFlows,
                               segmentBytes: segmentBytes, progress: progress)
                 }
                 for k in 0 ..< segments { items.append((p, k)) }

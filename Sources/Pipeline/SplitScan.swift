@@ -54,10 +54,12 @@ final class SplitScan: @unchecked Sendable {
 
     /// Nil when the input is not worth splitting or cannot be split (not an
     /// uncompressed capture file, or unreadable: the whole-input path reports that).
-    init?(_ input: InputSource, index: Int, config: FlowTableConfig, policy: Policy, keepFlows: Bool,
+    /// `segments`: as many as the caller made work items for (from the file's size
+    /// then; the file may have changed since, so the last one reads to the end).
+    init?(_ input: InputSource, index: Int, segments: Int, config: FlowTableConfig, policy: Policy, keepFlows: Bool,
           segmentBytes: Int, progress: ScanProgress?) {
         guard case let .file(path) = input, let file = try? MappedFile(path: path),
-              file.bytes.count > segmentBytes else { return nil }
+              segments > 1 else { return nil }
         guard var reader = try? CaptureReader.open(file: file), reader.compression.isEmpty,
               let first = reader.next() else { return nil }
         self.input = input
@@ -73,7 +75,7 @@ final class SplitScan: @unchecked Sendable {
         firstState = reader.state
         let found = SegmentBoundaries.candidates(in: file.bytes, state: reader.state, firstRecord: first.offset,
                                                  segmentBytes: segmentBytes)
-        segments = (file.bytes.count + segmentBytes - 1) / segmentBytes
+        self.segments = segments
         var byIndex = [Int?](repeating: nil, count: segments)
         let misguess = SplitScan.misguessForTesting.load(ordering: .relaxed)
         for var c in found {
@@ -140,7 +142,7 @@ final class SplitScan: @unchecked Sendable {
     /// Reads one segment: from `start` (nil: the file's beginning) to the first record
     /// at or past the segment's end.
     private func read(from start: Int?, state: CaptureReaderState, segment k: Int) -> Scanned {
-        let limit = (k + 1) * segmentBytes
+        let limit: Int? = k == segments - 1 ? nil : (k + 1) * segmentBytes
         var reader: CaptureReader
         if let start {
             reader = CaptureReader.open(file: file, resumingAt: start, state: state, limit: limit)
@@ -153,25 +155,13 @@ final class SplitScan: @unchecked Sendable {
         if k > 0 { pipeline.table.setActiveOrigin(origin) }
         var part = ScanResult()
         var summary = CaptureSummary(path: input.displayPath)
-        var reported = start ?? 0
-        var sinceReport = 0
-        let policy = self.policy, keepFlows = self.keepFlows, progress = self.progress
+        var steps = ProgressSteps(progress, from: start ?? 0)
+        let policy = self.policy, keepFlows = self.keepFlows
         summary.count(&reader) { record in
             pipeline.process(record) { part.add($0, policy: policy, keepFlows: keepFlows) }
-            sinceReport += 1
-            if sinceReport == 8192 {
-                if let progress {
-                    progress.bytesRead.add(record.offset - reported, ordering: .relaxed)
-                    progress.packets.add(sinceReport, ordering: .relaxed)
-                }
-                reported = record.offset
-                sinceReport = 0
-            }
+            steps.packet(at: record.offset)
         }
-        if let progress {
-            progress.bytesRead.add(max(0, min(limit, file.bytes.count) - reported), ordering: .relaxed)
-            progress.packets.add(sinceReport, ordering: .relaxed)
-        }
+        steps.finish(at: min(limit ?? file.bytes.count, file.bytes.count))
         let handover = pipeline.endSegment()
         file.dropPages((start ?? 0) ..< (reader.stoppedAtLimit ?? file.bytes.count))
         return Scanned(start: start, startState: state, summary: summary, stats: pipeline.stats, part: part,

@@ -116,3 +116,20 @@ extension SegmentTests {
         #expect(one == whole)
     }
 }
+
+extension SegmentTests {
+    /// The work is planned from the file's size before it is mapped; a file that grew
+    /// or shrank in between is still read whole, once (fewer or more segments planned).
+    @Test(arguments: [3, 20])
+    func plannedSegmentsDifferFromTheFile(planned: Int) throws {
+        let policy = try BatchTests.policy()
+        let reference = Scan.run([.file(Self.capture)], policy: policy, jobs: 1, segmentBytes: 1 << 20)
+        let split = try #require(SplitScan(.file(Self.capture), index: 0, segments: planned, config: FlowTableConfig(),
+                                           policy: policy, keepFlows: false, segmentBytes: 1 << 20, progress: nil))
+        let parts = Parallel.map(count: planned, workers: 2) { split.run(segment: $0) }
+        let result = try #require(parts.compactMap { $0 }.first)
+        #expect(result.packets == reference.packets)
+        #expect(result.flowCount == reference.flowCount)
+        #expect(result.inputs.first?.summary.problems.isEmpty == true)
+    }
+}
