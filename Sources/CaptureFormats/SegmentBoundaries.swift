@@ -55,17 +55,21 @@ public enum SegmentBoundaries {
         guard p < bytes.count, searchSpan > 0 else { return nil }
         let end = p + min(searchSpan, bytes.count - p)
         let chain = Chain(bytes: bytes, state: state, span: chainSpan)
+        // Records checked in all, whatever the bytes: crafted data where every offset
+        // starts a long chain that fails late must not make the search quadratic. Out of
+        // budget means no guess; that segment is then read after the one before.
+        var budget = 1 << 22
         switch state.format {
         case .pcap:
-            while p < end {
-                if chain.pcapHolds(from: p) { return p }
+            while p < end, budget > 0 {
+                if chain.pcapHolds(from: p, budget: &budget) { return p }
                 p += 1
             }
         case .pcapng:
             let misaligned = (p - first) % 4
             if misaligned != 0 { p += 4 - misaligned }
-            while p < end {
-                if chain.pcapngHolds(from: p) { return p }
+            while p < end, budget > 0 {
+                if chain.pcapngHolds(from: p, budget: &budget) { return p }
                 p += 4
             }
         }
@@ -94,14 +98,15 @@ public enum SegmentBoundaries {
         /// Where the chain from `p` must reach: `span` on, or the end of the file.
         func target(_ p: Int) -> Int { span >= bytes.count - p ? bytes.count : p + span }
 
-        func pcapHolds(from p: Int) -> Bool {
+        func pcapHolds(from p: Int, budget: inout Int) -> Bool {
             let target = target(p)
             let big = bigEndian
             let header = PcapLayout.recordHeaderLength
             var q = p
             var previous: Int64?
             repeat {
-                guard bytes.count - q >= header else { return false }
+                budget -= 1
+                guard budget > 0, bytes.count - q >= header else { return false }
                 let captured = bytes.u32(q + PcapLayout.capturedLength, bigEndian: big)
                 let original = bytes.u32(q + PcapLayout.originalLength, bigEndian: big)
                 // No real packet is empty: this also keeps runs of zeros from passing.
@@ -119,13 +124,14 @@ public enum SegmentBoundaries {
             return true
         }
 
-        func pcapngHolds(from p: Int) -> Bool {
+        func pcapngHolds(from p: Int, budget: inout Int) -> Bool {
             let target = target(p)
             var big = bigEndian
             var declared = interfaces
             var q = p
             repeat {
-                guard bytes.count - q >= BlockLayout.minimumLength else { return false }
+                budget -= 1
+                guard budget > 0, bytes.count - q >= BlockLayout.minimumLength else { return false }
                 let raw = bytes.u32le(q + BlockLayout.type)
                 if raw == BlockType.sectionHeader {
                     // A new section may follow, never lead: a segment cannot start one.
