@@ -39,7 +39,7 @@ let package = Package(
         // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
         .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Pipeline", "Policy", "Reporting"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth", "Live",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth", "Live", "CShims",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),

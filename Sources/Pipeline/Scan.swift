@@ -36,7 +36,13 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
     }
 
     static func rank(_ status: String) -> Int {
-        ["not-applicable", "registered", "purpose-mismatch", "expired", "unregistered"].firstIndex(of: status) ?? 0
+        switch status {
+        case "registered": return 1
+        case "purpose-mismatch": return 2
+        case "expired": return 3
+        case "unregistered": return 4
+        default: return 0   // not-applicable
+        }
     }
 
     mutating func note(registry status: String) {
@@ -58,8 +64,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
 
     mutating func add(_ r: FlowRecord) {
         note(registry: r.registry)
-        if let h = r.hostname { hostnames.insert(h) }
-        apps.insert(r.app)
+        if let h = r.hostname { hostnames.insertOften(h) }
+        apps.insertOften(r.app)
         flows += 1
         bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
     }

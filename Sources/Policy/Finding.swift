@@ -89,15 +89,15 @@ public struct Finding: Sendable, Equatable, Codable {
     }
 
     mutating func add(_ r: FlowRecord) {
-        if let h = r.hostname { hostnames.insert(h) }
-        devices.insert(r.flow.client)
-        apps.insert(r.app)
-        categories.insert(r.category)
+        if let h = r.hostname { hostnames.insertOften(h) }
+        devices.insertOften(r.flow.client)
+        apps.insertOften(r.app)
+        categories.insertOften(r.category)
         flows += 1
         bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
         first = min(first, r.flow.first)
         last = max(last, r.flow.last)
-        inputs.insert(r.input)
+        inputs.insertOften(r.input)
     }
 }
 

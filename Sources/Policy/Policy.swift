@@ -92,13 +92,19 @@ public struct FindingAggregator: Sendable {
     }
 
     public mutating func add(_ r: FlowRecord, rules: [Rule], registryEntry: String?) {
+        let server = r.flow.server, country = r.serverCountry
         for rule in rules {
-            // Mutated in place (the `default:` subscript): copying a finding out and back
-            // would copy its device and hostname sets for every flow.
-            let key = FindingKey(rule: rule, server: r.flow.server)
-            findings[key, default: Finding(rule: rule, server: r.flow.server, country: r.serverCountry)].add(r)
-            findings[key]!.offerRegistryEntry(registryEntry, time: r.flow.first)
+            // Mutated in place, in one lookup (the `default:` subscript): copying a
+            // finding out and back would copy its device and hostname sets every flow.
+            FindingAggregator.update(&findings[FindingKey(rule: rule, server: server),
+                                               default: Finding(rule: rule, server: server, country: country)],
+                                     with: r, registryEntry: registryEntry)
         }
+    }
+
+    private static func update(_ f: inout Finding, with r: FlowRecord, registryEntry: String?) {
+        f.add(r)
+        f.offerRegistryEntry(registryEntry, time: r.flow.first)
     }
 
     public mutating func merge(_ other: FindingAggregator) {

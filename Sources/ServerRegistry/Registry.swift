@@ -42,6 +42,9 @@ public struct Registry: Sendable {
     private let prefixTables: [(length: UInt8, table: [IPAddress: [Int]])]
     private let exactNames: [String: [Int]]
     private let wildcardNames: [String: [Int]]
+    /// `wildcardSuffixLengths[n]`: some wildcard suffix is n bytes long (only those
+    /// suffixes of a name are looked up).
+    private let wildcardSuffixLengths: [Bool]
 
     public init(entries: [RegistryEntry]) {
         self.entries = entries
@@ -57,6 +60,9 @@ public struct Registry: Sendable {
         prefixTables = byLength.sorted { $0.key > $1.key }.map { ($0.key, $0.value) }
         exactNames = exact
         wildcardNames = wild
+        var lengths = [Bool](repeating: false, count: (wild.keys.map(\.utf8.count).max() ?? -1) + 1)
+        for k in wild.keys { lengths[k.utf8.count] = true }
+        wildcardSuffixLengths = lengths
     }
 
     /// Entries that name `server` by address: the longest matching prefix only.
@@ -68,28 +74,52 @@ public struct Registry: Sendable {
     }
 
     /// Entries that name `hostname`: exact names, else the longest wildcard suffix.
+    /// Called for every cross-border flow with a name, so a name that is already
+    /// lower-case ASCII without a final dot (what the detectors give) is used as it is,
+    /// and only suffixes as long as some wildcard are looked up.
     public func entries(forHostname hostname: String) -> [Int] {
-        var name = hostname.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
+        if exactNames.isEmpty && wildcardNames.isEmpty { return [] }
+        let name = Registry.needsFolding(hostname) ? Registry.folded(hostname) : hostname
         if let hit = exactNames[name] { return hit }
-        var rest = Substring(name)
-        while let dot = rest.firstIndex(of: ".") {
-            rest = rest[rest.index(after: dot)...]
-            if let hit = wildcardNames[String(rest)] { return hit }
+        if wildcardNames.isEmpty { return [] }
+        let u = name.utf8
+        var rest = u.startIndex
+        while let dot = u[rest...].firstIndex(of: 0x2E) {
+            rest = u.index(after: dot)
+            let length = u.distance(from: rest, to: u.endIndex)
+            if length < wildcardSuffixLengths.count, wildcardSuffixLengths[length],
+               let hit = wildcardNames[String(name[rest...])] { return hit }
         }
         return []
+    }
+
+    /// Upper case, anything outside ASCII (which may fold to ASCII), or a final dot.
+    static func needsFolding(_ name: String) -> Bool {
+        let fast = name.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes where (b >= 0x41 && b <= 0x5A) || b >= 0x80 { return true }
+            return bytes.last == 0x2E
+        }
+        return fast ?? true
+    }
+
+    static func folded(_ name: String) -> String {
+        var lower = name.lowercased()
+        if lower.hasSuffix(".") { lower.removeLast() }
+        return lower
     }
 
     /// The contract's registry status of a cross-border flow: matched by its server
     /// address or its hostname, the entry's validity window against the flow's time,
     /// its purposes against the flow's category.
     public func match(server: IPAddress, hostname: String?, time: Int64, category: String) -> RegistryMatch {
-        var candidates = entries(for: server)
-        if let hostname { candidates += entries(forHostname: hostname) }
-        guard !candidates.isEmpty else { return RegistryMatch(status: .unregistered, entryIndex: nil) }
+        // Address matches first, then name matches (the first of equals wins); not
+        // joined into one array, which would allocate per flow.
+        let byAddress = entries(for: server)
+        let byName = hostname.map { entries(forHostname: $0) } ?? []
+        guard !byAddress.isEmpty || !byName.isEmpty else { return RegistryMatch(status: .unregistered, entryIndex: nil) }
         let day = Day(nanoseconds: time)
         var best = RegistryMatch(status: .unregistered, entryIndex: nil)
-        for i in candidates {
+        func consider(_ i: Int) {
             let e = entries[i]
             // A flow whose payload said nothing (category unknown) is no evidence of a
             // purpose: only a known category can mismatch.
@@ -97,6 +127,8 @@ public struct Registry: Sendable {
                 : (e.purposes.contains(category) || category == "unknown" ? .registered : .purposeMismatch)
             if best.entryIndex == nil || status < best.status { best = RegistryMatch(status: status, entryIndex: i) }
         }
+        for i in byAddress { consider(i) }
+        for i in byName { consider(i) }
         return best
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CShims
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -34,6 +35,11 @@ struct Borderflow: ParsableCommand {
 
     /// Usage and configuration errors exit 2, as the contract says (ArgumentParser's own is 64).
     static func main() {
+        // Each segment of a capture builds its flow table, handover and stitch arrays
+        // afresh (hundreds of KiB each). glibc would map and unmap every one of them,
+        // and the kernel zeroes each new page again: keep freed memory in the heap for
+        // reuse instead (the resident size stays at its high-water mark).
+        bf_keep_freed_memory()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -122,6 +122,22 @@ func clientHello(sni: String?, alpn: [String] = ["h2"], split: Int? = nil) -> [U
         #expect(cut.withUnsafeBytes { HTTPMessage.parseRequest($0, partial: true) }.value?.host == "fw.example.com")
     }
 
+    /// The Host header's name without its port; an IPv6 literal without its brackets.
+    @Test func hostWithoutPort() {
+        guard let http = Detectors.all.first(where: { $0.app == .http }) else { Issue.record("no HTTP detector"); return }
+        for (host, want) in [("fw.example.com", "fw.example.com"), ("fw.example.com:8080", "fw.example.com"),
+                             ("[2001:db8::1]:8443", "2001:db8::1"), ("[2001:db8::1]", "2001:db8::1"),
+                             ("2001:db8::1", "2001:db8::1"), ("[", ""), ("h\u{e9}te.example:80", "h\u{e9}te.example")] {
+            let req = Array("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8)
+            var findings = DetectorFindings()
+            req.withUnsafeBytes { b in
+                _ = http.inspect(PayloadView(bytes: b, transport: .tcp, fromInitiator: true, sourcePort: 40000,
+                                             destinationPort: 80, index: 0, reassembled: false), &findings)
+            }
+            #expect(findings.hostname == want, "\(host)")
+        }
+    }
+
     @Test func response() {
         let resp = Array("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1048576\r\n\r\nXXXX".utf8)
         let r = resp.withUnsafeBytes { HTTPMessage.parseResponse($0) }

@@ -52,6 +52,28 @@ func t(_ day: String) -> Int64 { Int64(Day(day)!.days) * 86_400 * 1_000_000_000 
         #expect(r.match(server: IPAddress("2001:db8:11::1")!, hostname: nil, time: t("2026-06-01"), category: "telemetry").status == .unregistered)
     }
 
+    /// Names are matched as lower-case ASCII without a final dot, however they come;
+    /// wildcards match any deeper name, never the bare suffix, whatever their lengths.
+    @Test func hostnamesFoldAndWildcardsMatchBySuffix() {
+        let yaml = """
+        servers:
+          - id: A
+            country: DE
+            hostnames: ["*.ota.example.com", "*.b.example.com", exact.example.org]
+            purposes: [telemetry]
+        """
+        let (r, problems) = RegistryLoader.load(text: yaml, file: "r.yaml")
+        #expect(problems.isEmpty, "\(problems)")
+        for name in ["fw.ota.example.com", "a.b.c.ota.example.com", "FW.OTA.Example.COM", "fw.ota.example.com.",
+                     "x.b.example.com", "exact.example.org", "Exact.Example.Org.", "\u{212A}.b.example.com"] {
+            #expect(r.entries(forHostname: name) == [0], "\(name)")
+        }
+        for name in ["ota.example.com", "b.example.com", "example.com", "xota.example.com", "sub.exact.example.org",
+                     "", ".", "..", "com", "fw.ota.example.co"] {
+            #expect(r.entries(forHostname: name).isEmpty, "\(name)")
+        }
+    }
+
     @Test func everyProblemHasItsLine() {
         let bad = """
         servers:

@@ -15,4 +15,8 @@ void bf_guard_unregister(int slot);
 /// Offset in the mapping where the file was found to have shrunk, or -1.
 intptr_t bf_guard_fault_offset(int slot);
 
+/// Keeps freed memory in the heap for reuse (glibc would map and unmap every large
+/// block, and the kernel zeroes each page of a new mapping again).
+void bf_keep_freed_memory(void);
+
 #endif

@@ -42,9 +42,15 @@ enum HTTPDetector: ProtocolDetector {
         return b.count < 8 ? .needMore : .excluded
     }
 
+    /// `host:port` → `host`; `[v6]:port` → `v6`. On UTF-8 bytes: walking Characters
+    /// cost more than the rest of the request's parse.
     static func stripPort(_ host: String) -> String {
-        if host.hasPrefix("[") { return String(host.dropFirst().prefix { $0 != "]" }) }
-        if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon { return String(host[..<colon]) }
+        let u = host.utf8
+        if u.first == 0x5B {
+            let inner = u.index(after: u.startIndex)
+            return String(host[inner ..< (u[inner...].firstIndex(of: 0x5D) ?? u.endIndex)])
+        }
+        if let colon = u.firstIndex(of: 0x3A), u.lastIndex(of: 0x3A) == colon { return String(host[..<colon]) }
         return host
     }
 }
