@@ -56,7 +56,7 @@ public struct FlowKey: Hashable, Sendable {
     public var vlan: UInt16
 
     /// The key of `p`'s conversation, and whether `p` travels from `a` to `b`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func of(_ p: FlowPacket) -> (key: FlowKey, fromA: Bool) {
         let srcFirst = p.source < p.destination || (p.source == p.destination && p.sourcePort <= p.destinationPort)
         if srcFirst {
@@ -81,13 +81,15 @@ public struct FlowKey: Hashable, Sendable {
     /// seeded per process and slower for a fixed-size key).
     @inlinable
     public var hash64: UInt64 {
-        var h = a.high &* 0x9E37_79B9_7F4A_7C15
-        h = (h ^ a.low) &* 0xBF58_476D_1CE4_E5B9
-        h = (h ^ b.high) &* 0x94D0_49BB_1331_11EB
-        h = (h ^ b.low) &* 0x9E37_79B9_7F4A_7C15
-        h ^= UInt64(portA) << 48 | UInt64(portB) << 32 | UInt64(ipProtocol) << 16 | UInt64(vlan)
-        h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
-        return h ^ (h >> 29)
+        @inline(__always) get {
+            var h = a.high &* 0x9E37_79B9_7F4A_7C15
+            h = (h ^ a.low) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ b.high) &* 0x94D0_49BB_1331_11EB
+            h = (h ^ b.low) &* 0x9E37_79B9_7F4A_7C15
+            h ^= UInt64(portA) << 48 | UInt64(portB) << 32 | UInt64(ipProtocol) << 16 | UInt64(vlan)
+            h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+            return h ^ (h >> 29)
+        }
     }
 
     /// One word into the hasher instead of 39 bytes: sets and dictionaries of keys (the

@@ -45,7 +45,7 @@ public struct FlowState: Sendable {
     /// The packet that opened this record was a pure SYN (a new connection).
     public var openedBySyn: Bool { marks & SegmentMark.openedBySyn != 0 }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func add(_ p: FlowPacket, fromA: Bool) {
         if p.timestamp > last { last = p.timestamp }
         if p.timestamp < first { first = p.timestamp }

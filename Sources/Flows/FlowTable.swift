@@ -112,22 +112,25 @@ public struct FlowTable: ~Copyable {
             let s = slots[i]
             if s == 0 { break }
             let index = Int(s) - 1
-            if flows[index].key == key {
+            // One pointer to the flow: indexing the slab again per field reloaded its
+            // base each time (the per-packet path runs this for every packet).
+            let f = flows.baseAddress! + index
+            if f.pointee.key == key {
                 // Whether a flow goes on depends only on its own packets (not on when
                 // the table last swept), so a capture read in segments ends flows
                 // where one read whole does.
-                let gap = Time.between(flows[index].last, p.timestamp)
-                let closed = flows[index].isClosed
+                let gap = Time.between(f.pointee.last, p.timestamp)
+                let closed = f.pointee.isClosed
                 let newConnection = p.ipProtocol == IPProtocol.tcp
                     && p.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn && closed
-                if newConnection || gap >= idleTimeout(flows[index]) {
-                    flows[index].end = closed ? .closed : .idle
+                if newConnection || gap >= idleTimeout(f.pointee) {
+                    f.pointee.end = closed ? .closed : .idle
                     remove(at: index, emit: emit)
                     return add(p, emit: emit)
                 }
-                if flows[index].first < activeWindowStart(p.timestamp) { cut(at: index, time: p.timestamp, emit: emit) }
-                flows[index].add(p, fromA: fromA)
-                return (index, flows[index].fromInitiator(fromA))
+                if f.pointee.first < activeWindowStart(p.timestamp) { cut(at: index, time: p.timestamp, emit: emit) }
+                f.pointee.add(p, fromA: fromA)
+                return (index, f.pointee.fromInitiator(fromA))
             }
             i = (i + 1) & mask
         }

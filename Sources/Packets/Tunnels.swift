@@ -8,6 +8,19 @@ public enum Tunnels {
     /// Encapsulations followed, at most, before the packet is taken as it is.
     public static let maxDepth = 4
 
+    /// Whether `p` may carry a tunnel that `decapsulate` follows: a cheap test the
+    /// per-packet path makes before calling it.
+    @inlinable @inline(__always)
+    public static func mayCarry(_ p: borrowing DecodedPacket) -> Bool {
+        switch p.ipProtocol {
+        case IPProtocolNumber.ipInIP, IPProtocolNumber.ipv6, IPProtocolNumber.gre: return true
+        case IPProtocolNumber.udp:
+            let source = p.sourcePort, destination = p.destinationPort
+            return destination == vxlanPort || source == vxlanPort || destination == gtpUserPort || source == gtpUserPort
+        default: return false
+        }
+    }
+
     /// If `p` carries a tunnel, decodes the inner packet into `p` and returns true.
     public static func decapsulate(_ frame: UnsafeRawBufferPointer, _ p: inout DecodedPacket) -> Bool {
         switch p.ipProtocol {

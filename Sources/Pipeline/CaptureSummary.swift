@@ -46,6 +46,9 @@ public struct CaptureSummary: Sendable {
     }
 
     /// Opens and reads one input to the end, counting, and hands every packet to `visit`.
+    /// Inlined with `count`, so the caller's per-packet closure is inlined into the
+    /// record loop instead of called through a context per packet.
+    @inline(__always)
     public static func read(_ input: InputSource, visit: (borrowing PacketRecord) -> Void) -> CaptureSummary {
         var summary = CaptureSummary(path: input.displayPath)
         var reader: CaptureReader
@@ -69,6 +72,7 @@ public struct CaptureSummary: Sendable {
         return summary
     }
 
+    @inline(__always)
     mutating func count(_ reader: inout CaptureReader, visit: (borrowing PacketRecord) -> Void) {
         format = reader.format
         compression = reader.compression

@@ -65,8 +65,11 @@ public struct PacketPipeline: ~Copyable {
     /// packet (a stored struct passed to a mutating method is copied first).
     let decoded: UnsafeMutablePointer<DecodedPacket>
     var lastTime: Int64 = 0
-    /// Reused: flows the table ended during one `add`, and a reassembled datagram.
-    var finished: [FlowState] = []
+    /// Reused: flows the table ended during one `add` (behind a pointer, like
+    /// `decoded`: the table's callback appends to it while the table is being
+    /// mutated, and swapping a stored array in and out cost a release per packet),
+    /// and a reassembled datagram.
+    let ended: UnsafeMutablePointer<[FlowState]>
     var datagram: [UInt8] = []
 
     public init(input: Int = 0, config: FlowTableConfig = FlowTableConfig(), segment: Int = 0) {
@@ -75,11 +78,26 @@ public struct PacketPipeline: ~Copyable {
         table = FlowTable(config: config)
         decoded = .allocate(capacity: 1)
         decoded.initialize(to: DecodedPacket())
+        ended = .allocate(capacity: 1)
+        ended.initialize(to: [])
     }
 
     deinit {
         decoded.deinitialize(count: 1)
         decoded.deallocate()
+        ended.deinitialize(count: 1)
+        ended.deallocate()
+    }
+
+    /// Emits the flows the table ended during the last call, in the order they ended.
+    mutating func emitEnded(emit: (FlowRecord) -> Void) {
+        let ended = self.ended
+        var k = 0
+        while k < ended.pointee.count {
+            emitFlow(ended.pointee[k], emit: emit)
+            k += 1
+        }
+        ended.pointee.removeAll(keepingCapacity: true)
     }
 
     /// Handles one captured packet.
@@ -98,7 +116,8 @@ public struct PacketPipeline: ~Copyable {
         PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded.pointee)
         var tunnelled = false
         var depth = 0
-        while depth < Tunnels.maxDepth, decoded.pointee.stop == nil, Tunnels.decapsulate(r.data, &decoded.pointee) {
+        while depth < Tunnels.maxDepth, decoded.pointee.stop == nil, Tunnels.mayCarry(decoded.pointee),
+              Tunnels.decapsulate(r.data, &decoded.pointee) {
             tunnelled = true
             depth += 1
         }
@@ -154,14 +173,9 @@ public struct PacketPipeline: ~Copyable {
                             sourcePort: sourcePort, destinationPort: destinationPort,
                             ipProtocol: proto, vlan: packet.pointee.outerVLAN, ipLength: packet.pointee.ipLength,
                             tcpFlags: proto == IPProtocolNumber.tcp ? packet.pointee.tcpFlags : 0, tunnelled: tunnelled)
-        var ended: [FlowState] = []
-        swap(&ended, &finished)
-        let (index, fromInitiator) = table.add(fp) { ended.append($0) }
-        if !ended.isEmpty {
-            for f in ended { emitFlow(f, emit: emit) }
-            ended.removeAll(keepingCapacity: true)
-        }
-        swap(&ended, &finished)
+        let ended = self.ended
+        let (index, fromInitiator) = table.add(fp) { ended.pointee.append($0) }
+        if !ended.pointee.isEmpty { emitEnded(emit: emit) }
         guard payload.count > 0, hasTransport, proto == IPProtocolNumber.tcp || proto == IPProtocolNumber.udp else { return }
         let transport: Transport = proto == IPProtocolNumber.tcp ? .tcp : .udp
         if transport == .udp, FlowLogDecoder.looksLikeExport(payload) != nil {
@@ -228,12 +242,9 @@ public struct PacketPipeline: ~Copyable {
     /// Time passes without packets (live capture): flows idle past their timeout are
     /// emitted. `time` is in the packets' clock (ns since the epoch).
     public mutating func advance(to time: Int64, emit: (FlowRecord) -> Void) {
-        var ended: [FlowState] = []
-        swap(&ended, &finished)
-        table.advance(to: time) { ended.append($0) }
-        for f in ended { emitFlow(f, emit: emit) }
-        ended.removeAll(keepingCapacity: true)
-        swap(&ended, &finished)
+        let ended = self.ended
+        table.advance(to: time) { ended.pointee.append($0) }
+        emitEnded(emit: emit)
     }
 
     /// End of input: every live flow is emitted.
