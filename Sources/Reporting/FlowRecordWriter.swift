@@ -4,126 +4,172 @@ import WireBytes
 /// Writes flow records as NDJSON lines or CSV rows straight into a byte buffer: the
 /// `flows` command emits one per conversation, millions on a large capture, so this
 /// path builds no intermediate values or strings (the JSON report uses `JSON`).
+/// A record is written through a pointer into room reserved for it up front, then
+/// appended to `buffer` in one copy: appending byte by byte to the array checked
+/// capacity and uniqueness per byte, and cost more than reading the packets.
 public struct FlowRecordWriter {
     public var buffer: [UInt8] = []
 
     public init() { buffer.reserveCapacity(1 << 16) }
 
-    @inline(__always) mutating func byte(_ b: UInt8) { buffer.append(b) }
-    mutating func ascii(_ s: StaticString) { s.withUTF8Buffer { buffer.append(contentsOf: $0) } }
-
-    mutating func int(_ v: UInt64) {
-        if v < 10 { buffer.append(0x30 + UInt8(v)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            while x > 0 { d[n] = 0x30 + UInt8(x % 10); x /= 10; n += 1 }
-            for i in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[i]) }
-        }
-    }
-
-    mutating func padded(_ v: Int64, _ width: Int) {
-        var divisor: Int64 = 1
-        for _ in 1 ..< width { divisor *= 10 }
-        var x = v
-        while divisor > 0 { buffer.append(0x30 + UInt8(x / divisor % 10)); x %= divisor; divisor /= 10 }
-    }
-
-    /// RFC 3339 UTC with microseconds, as `Timestamps.rfc3339` writes it.
-    mutating func time(_ ns: Int64) {
-        let perSecond: Int64 = 1_000_000_000
-        var seconds = ns / perSecond
-        var fraction = ns % perSecond
-        if fraction < 0 { fraction += perSecond; seconds -= 1 }
-        var days = seconds / 86_400
-        var sod = seconds % 86_400
-        if sod < 0 { sod += 86_400; days -= 1 }
-        let (y, m, d) = Timestamps.civil(daysSinceEpoch: days)
-        padded(y, 4); byte(0x2D); padded(m, 2); byte(0x2D); padded(d, 2); byte(0x54)
-        padded(sod / 3600, 2); byte(0x3A); padded(sod / 60 % 60, 2); byte(0x3A); padded(sod % 60, 2)
-        byte(0x2E); padded(fraction / 1000, 6); byte(0x5A)
-    }
-
-    mutating func address(_ a: IPAddress) {
-        if a.isIPv4 {
-            let v = a.v4
-            int(UInt64(v >> 24)); byte(0x2E); int(UInt64(v >> 16 & 0xFF)); byte(0x2E); int(UInt64(v >> 8 & 0xFF)); byte(0x2E); int(UInt64(v & 0xFF))
-        } else {
-            buffer.append(contentsOf: a.description.utf8)
-        }
-    }
-
-    /// A JSON string: the names borderflow writes are plain, but any byte that needs it is escaped.
-    mutating func jsonString(_ s: String) {
-        byte(0x22)
-        for u in s.utf8 {
-            switch u {
-            case 0x22: ascii("\\\"")
-            case 0x5C: ascii("\\\\")
-            case 0 ..< 0x20:
-                ascii("\\u00"); let hex: [UInt8] = Array("0123456789abcdef".utf8); byte(hex[Int(u >> 4)]); byte(hex[Int(u & 15)])
-            default: byte(u)
-            }
-        }
-        byte(0x22)
-    }
-
     /// One NDJSON line with the fields of `FlowRecordReport.columns`, in that order.
     public mutating func ndjson(_ r: FlowRecord) {
-        let f = r.flow
-        ascii("{\"first\":\""); time(f.first)
-        ascii("\",\"last\":\""); time(f.last)
-        ascii("\",\"proto\":"); jsonString(r.protoName)
-        ascii(",\"clientIp\":\""); address(f.client)
-        ascii("\",\"clientPort\":"); int(UInt64(f.clientPort))
-        ascii(",\"serverIp\":\""); address(f.server)
-        ascii("\",\"serverPort\":"); int(UInt64(f.serverPort))
-        ascii(",\"packetsToServer\":"); int(f.packetsToServer)
-        ascii(",\"packetsToClient\":"); int(f.packetsToClient)
-        ascii(",\"bytesToServer\":"); int(f.bytesToServer)
-        ascii(",\"bytesToClient\":"); int(f.bytesToClient)
-        ascii(",\"app\":"); jsonString(r.app)
-        ascii(",\"category\":"); jsonString(r.category)
-        ascii(",\"hostname\":"); if let h = r.hostname { jsonString(h) } else { ascii("null") }
-        ascii(",\"serverCountry\":"); if let c = r.serverCountry { jsonString(c) } else { ascii("null") }
-        ascii(",\"crossBorder\":"); if r.crossBorder { ascii("true") } else { ascii("false") }
-        ascii(",\"registry\":"); jsonString(r.registry)
-        ascii(",\"source\":"); jsonString(r.source.rawValue)
-        ascii(",\"vlan\":"); if f.vlan == 0 { ascii("null") } else { int(UInt64(f.vlan)) }
-        ascii(",\"tunnelled\":"); if f.tunnelled { ascii("true") } else { ascii("false") }
-        ascii(",\"end\":"); jsonString(FlowRecordReport.endName(f.end))
-        ascii(",\"clientCountry\":"); if let c = r.clientCountry { jsonString(c) } else { ascii("null") }
-        ascii(",\"inbound\":"); if r.inbound { ascii("true") } else { ascii("false") }
-        ascii("}\n")
+        write(room: FlowRecordWriter.room(r)) { o in
+            let f = r.flow
+            o.ascii("{\"first\":\""); o.time(f.first)
+            o.ascii("\",\"last\":\""); o.time(f.last)
+            o.ascii("\",\"proto\":"); o.jsonString(r.protoName)
+            o.ascii(",\"clientIp\":\""); o.address(f.client)
+            o.ascii("\",\"clientPort\":"); o.int(UInt64(f.clientPort))
+            o.ascii(",\"serverIp\":\""); o.address(f.server)
+            o.ascii("\",\"serverPort\":"); o.int(UInt64(f.serverPort))
+            o.ascii(",\"packetsToServer\":"); o.int(f.packetsToServer)
+            o.ascii(",\"packetsToClient\":"); o.int(f.packetsToClient)
+            o.ascii(",\"bytesToServer\":"); o.int(f.bytesToServer)
+            o.ascii(",\"bytesToClient\":"); o.int(f.bytesToClient)
+            o.ascii(",\"app\":"); o.jsonString(r.app)
+            o.ascii(",\"category\":"); o.jsonString(r.category)
+            o.ascii(",\"hostname\":"); if let h = r.hostname { o.jsonString(h) } else { o.ascii("null") }
+            o.ascii(",\"serverCountry\":"); if let c = r.serverCountry { o.jsonString(c) } else { o.ascii("null") }
+            o.ascii(",\"crossBorder\":"); o.bool(r.crossBorder)
+            o.ascii(",\"registry\":"); o.jsonString(r.registry)
+            o.ascii(",\"source\":"); o.jsonString(r.source.rawValue)
+            o.ascii(",\"vlan\":"); if f.vlan == 0 { o.ascii("null") } else { o.int(UInt64(f.vlan)) }
+            o.ascii(",\"tunnelled\":"); o.bool(f.tunnelled)
+            o.ascii(",\"end\":"); o.jsonString(FlowRecordReport.endName(f.end))
+            o.ascii(",\"clientCountry\":"); if let c = r.clientCountry { o.jsonString(c) } else { o.ascii("null") }
+            o.ascii(",\"inbound\":"); o.bool(r.inbound)
+            o.ascii("}\n")
+        }
     }
 
     /// One CSV row, the columns of `FlowRecordReport.columns`.
     public mutating func csv(_ r: FlowRecord) {
-        let f = r.flow
-        time(f.first); byte(0x2C); time(f.last); byte(0x2C); buffer.append(contentsOf: r.protoName.utf8); byte(0x2C)
-        address(f.client); byte(0x2C); int(UInt64(f.clientPort)); byte(0x2C)
-        address(f.server); byte(0x2C); int(UInt64(f.serverPort)); byte(0x2C)
-        int(f.packetsToServer); byte(0x2C); int(f.packetsToClient); byte(0x2C); int(f.bytesToServer); byte(0x2C); int(f.bytesToClient); byte(0x2C)
-        csvField(r.app); byte(0x2C); csvField(r.category); byte(0x2C); csvField(r.hostname ?? ""); byte(0x2C)
-        csvField(r.serverCountry ?? ""); byte(0x2C); if r.crossBorder { ascii("true") } else { ascii("false") }; byte(0x2C)
-        csvField(r.registry); byte(0x2C); csvField(r.source.rawValue); byte(0x2C)
-        if f.vlan != 0 { int(UInt64(f.vlan)) }; byte(0x2C)
-        if f.tunnelled { ascii("true") } else { ascii("false") }; byte(0x2C)
-        csvField(FlowRecordReport.endName(f.end)); byte(0x2C)
-        csvField(r.clientCountry ?? ""); byte(0x2C)
-        if r.inbound { ascii("true") } else { ascii("false") }; byte(0x0A)
+        write(room: FlowRecordWriter.room(r)) { o in
+            let f = r.flow
+            o.time(f.first); o.byte(0x2C); o.time(f.last); o.byte(0x2C); o.raw(r.protoName); o.byte(0x2C)
+            o.address(f.client); o.byte(0x2C); o.int(UInt64(f.clientPort)); o.byte(0x2C)
+            o.address(f.server); o.byte(0x2C); o.int(UInt64(f.serverPort)); o.byte(0x2C)
+            o.int(f.packetsToServer); o.byte(0x2C); o.int(f.packetsToClient); o.byte(0x2C)
+            o.int(f.bytesToServer); o.byte(0x2C); o.int(f.bytesToClient); o.byte(0x2C)
+            o.csvField(r.app); o.byte(0x2C); o.csvField(r.category); o.byte(0x2C); o.csvField(r.hostname ?? ""); o.byte(0x2C)
+            o.csvField(r.serverCountry ?? ""); o.byte(0x2C); o.bool(r.crossBorder); o.byte(0x2C)
+            o.csvField(r.registry); o.byte(0x2C); o.csvField(r.source.rawValue); o.byte(0x2C)
+            if f.vlan != 0 { o.int(UInt64(f.vlan)) }; o.byte(0x2C)
+            o.bool(f.tunnelled); o.byte(0x2C)
+            o.csvField(FlowRecordReport.endName(f.end)); o.byte(0x2C)
+            o.csvField(r.clientCountry ?? ""); o.byte(0x2C)
+            o.bool(r.inbound); o.byte(0x0A)
+        }
     }
 
-    mutating func csvField(_ s: String) {
-        if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+    /// Bytes a record can take at most: the fixed text and numbers, plus every string
+    /// escaped at its worst (6 bytes per byte, `\u00XX`).
+    static func room(_ r: FlowRecord) -> Int {
+        let strings = r.protoName.utf8.count + r.app.utf8.count + r.category.utf8.count + (r.hostname?.utf8.count ?? 0)
+            + (r.serverCountry?.utf8.count ?? 0) + r.registry.utf8.count + r.source.rawValue.utf8.count
+            + FlowRecordReport.endName(r.flow.end).utf8.count + (r.clientCountry?.utf8.count ?? 0)
+        return 1024 + 6 * strings
+    }
+
+    private mutating func write(room: Int, _ body: (inout Cursor) -> Void) {
+        withUnsafeTemporaryAllocation(byteCount: room, alignment: 1) { scratch in
+            var cursor = Cursor(start: scratch.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            body(&cursor)
+            buffer.append(contentsOf: UnsafeRawBufferPointer(start: scratch.baseAddress, count: cursor.count))
+        }
+    }
+
+    /// Writes forward from `start` into room the caller reserved (see `room`).
+    struct Cursor {
+        let start: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        @inline(__always) mutating func byte(_ b: UInt8) { start[count] = b; count += 1 }
+
+        @inline(__always) mutating func ascii(_ s: StaticString) {
+            let n = s.utf8CodeUnitCount
+            (start + count).update(from: s.utf8Start, count: n)
+            count += n
+        }
+
+        mutating func raw(_ s: String) { for u in s.utf8 { byte(u) } }
+
+        mutating func bool(_ b: Bool) { if b { ascii("true") } else { ascii("false") } }
+
+        mutating func int(_ v: UInt64) {
+            // Digits land at the end of a 20-byte window, then move into place.
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            let n = withUnsafeMutableBytes(of: &digits) { d -> Int in
+                var x = v, i = 20
+                repeat { i -= 1; d[i] = 0x30 + UInt8(x % 10); x /= 10 } while x > 0
+                (start + count).update(from: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: 20 - i)
+                return 20 - i
+            }
+            count += n
+        }
+
+        /// `v` (0 <= v < 10^width) in exactly `width` digits.
+        @inline(__always) mutating func padded(_ v: Int64, _ width: Int) {
+            var x = v
+            var i = width
+            while i > 0 { i -= 1; start[count + i] = 0x30 + UInt8(truncatingIfNeeded: x % 10); x /= 10 }
+            count += width
+        }
+
+        /// RFC 3339 UTC with microseconds, as `Timestamps.rfc3339` writes it.
+        mutating func time(_ ns: Int64) {
+            let perSecond: Int64 = 1_000_000_000
+            var seconds = ns / perSecond
+            var fraction = ns % perSecond
+            if fraction < 0 { fraction += perSecond; seconds -= 1 }
+            var days = seconds / 86_400
+            var sod = seconds % 86_400
+            if sod < 0 { sod += 86_400; days -= 1 }
+            let (y, m, d) = Timestamps.civil(daysSinceEpoch: days)
+            // Int64 nanoseconds span the years 1677 to 2262: always four digits.
+            padded(y, 4)
+            byte(0x2D); padded(m, 2); byte(0x2D); padded(d, 2); byte(0x54)
+            padded(sod / 3600, 2); byte(0x3A); padded(sod / 60 % 60, 2); byte(0x3A); padded(sod % 60, 2)
+            byte(0x2E); padded(fraction / 1000, 6); byte(0x5A)
+        }
+
+        mutating func address(_ a: IPAddress) {
+            if a.isIPv4 {
+                let v = a.v4
+                int(UInt64(v >> 24)); byte(0x2E); int(UInt64(v >> 16 & 0xFF)); byte(0x2E)
+                int(UInt64(v >> 8 & 0xFF)); byte(0x2E); int(UInt64(v & 0xFF))
+            } else {
+                raw(a.description)
+            }
+        }
+
+        /// A JSON string: the names borderflow writes are plain, but any byte that needs it is escaped.
+        mutating func jsonString(_ s: String) {
             byte(0x22)
-            for u in s.utf8 { if u == 0x22 { byte(0x22) }; byte(u) }
+            for u in s.utf8 {
+                switch u {
+                case 0x22: ascii("\\\"")
+                case 0x5C: ascii("\\\\")
+                case 0 ..< 0x20:
+                    ascii("\\u00")
+                    byte(Cursor.hex(u >> 4)); byte(Cursor.hex(u & 15))
+                default: byte(u)
+                }
+            }
             byte(0x22)
-        } else {
-            buffer.append(contentsOf: s.utf8)
+        }
+
+        @inline(__always) static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+
+        mutating func csvField(_ s: String) {
+            if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                byte(0x22)
+                for u in s.utf8 { if u == 0x22 { byte(0x22) }; byte(u) }
+                byte(0x22)
+            } else {
+                raw(s)
+            }
         }
     }
 }
