@@ -119,13 +119,7 @@ public struct FlowRecordWriter {
 
         /// RFC 3339 UTC with microseconds, as `Timestamps.rfc3339` writes it.
         mutating func time(_ ns: Int64) {
-            let perSecond: Int64 = 1_000_000_000
-            var seconds = ns / perSecond
-            var fraction = ns % perSecond
-            if fraction < 0 { fraction += perSecond; seconds -= 1 }
-            var days = seconds / 86_400
-            var sod = seconds % 86_400
-            if sod < 0 { sod += 86_400; days -= 1 }
+            let (days, sod, fraction) = Timestamps.split(ns)
             let (y, m, d) = Timestamps.civil(daysSinceEpoch: days)
             // Int64 nanoseconds span the years 1677 to 2262: always four digits.
             padded(y, 4)
