@@ -96,12 +96,6 @@ public struct FlowKey: Hashable, Sendable {
     /// stitcher's, the table's ended keys) hash per flow, and SipHash costs by length.
     @inlinable
     public func hash(into hasher: inout Hasher) { hasher.combine(hash64) }
-
-    @inlinable
-    public static func == (x: FlowKey, y: FlowKey) -> Bool {
-        x.a == y.a && x.b == y.b && x.portA == y.portA && x.portB == y.portB
-            && x.ipProtocol == y.ipProtocol && x.vlan == y.vlan
-    }
 }
 
 /// Ports that name a service: the side that uses one is the server when no SYN says

@@ -8,46 +8,46 @@ public enum Tunnels {
     /// Encapsulations followed, at most, before the packet is taken as it is.
     public static let maxDepth = 4
 
-    /// Whether `p` may carry a tunnel that `decapsulate` follows: a cheap test the
-    /// per-packet path makes before calling it.
-    @inlinable @inline(__always)
-    public static func mayCarry(_ p: borrowing DecodedPacket) -> Bool {
-        switch p.ipProtocol {
-        case IPProtocolNumber.ipInIP, IPProtocolNumber.ipv6, IPProtocolNumber.gre: return true
-        case IPProtocolNumber.udp:
-            let source = p.sourcePort, destination = p.destinationPort
-            return destination == vxlanPort || source == vxlanPort || destination == gtpUserPort || source == gtpUserPort
-        default: return false
-        }
-    }
-
     /// If `p` carries a tunnel, decodes the inner packet into `p` and returns true.
+    /// The dispatch is inlined into the per-packet path: a packet that cannot carry a
+    /// tunnel (most of them) costs a switch there, not a call.
+    @inlinable
     public static func decapsulate(_ frame: UnsafeRawBufferPointer, _ p: inout DecodedPacket) -> Bool {
         switch p.ipProtocol {
         case IPProtocolNumber.ipInIP, IPProtocolNumber.ipv6:
-            guard !p.fragment.isFragment, p.payloadLength > 0 else { return false }
-            PacketDecoder.decodeInner(frame, at: p.payloadOffset, ethernet: false, into: &p)
-            return true
+            return decapsulateIP(frame, &p)
         case IPProtocolNumber.gre:
             return decapsulateGRE(frame, &p)
-        case IPProtocolNumber.udp where p.hasTransport && !p.fragment.isFragment:
-            if p.destinationPort == vxlanPort || p.sourcePort == vxlanPort {
-                // VXLAN header: flags (I bit 0x08), reserved, VNI, reserved — 8 bytes.
-                guard p.payloadLength >= 8 + 14, frame[p.payloadOffset] & 0x08 != 0 else { return false }
-                PacketDecoder.decodeInner(frame, at: p.payloadOffset + 8, ethernet: true, into: &p)
-                return true
-            }
-            if p.destinationPort == gtpUserPort || p.sourcePort == gtpUserPort {
-                return decapsulateGTP(frame, &p)
-            }
+        case IPProtocolNumber.udp:
+            let source = p.sourcePort, destination = p.destinationPort
+            if destination == vxlanPort || source == vxlanPort { return decapsulateVXLAN(frame, &p) }
+            if destination == gtpUserPort || source == gtpUserPort { return decapsulateGTP(frame, &p) }
             return false
         default:
             return false
         }
     }
 
+    /// IP-in-IP, 6in4, 4in6: the inner packet starts where the outer one's payload does.
+    @usableFromInline
+    static func decapsulateIP(_ frame: UnsafeRawBufferPointer, _ p: inout DecodedPacket) -> Bool {
+        guard !p.fragment.isFragment, p.payloadLength > 0 else { return false }
+        PacketDecoder.decodeInner(frame, at: p.payloadOffset, ethernet: false, into: &p)
+        return true
+    }
+
+    /// VXLAN header: flags (I bit 0x08), reserved, VNI, reserved — 8 bytes; Ethernet inside.
+    @usableFromInline
+    static func decapsulateVXLAN(_ frame: UnsafeRawBufferPointer, _ p: inout DecodedPacket) -> Bool {
+        guard p.hasTransport, !p.fragment.isFragment, p.payloadLength >= 8 + 14,
+              frame[p.payloadOffset] & 0x08 != 0 else { return false }
+        PacketDecoder.decodeInner(frame, at: p.payloadOffset + 8, ethernet: true, into: &p)
+        return true
+    }
+
     /// GRE (RFC 2784/2890): optional checksum, key and sequence words; ERSPAN type II
     /// adds 8 bytes, type III 12 (+8 with its platform sub-header).
+    @usableFromInline
     static func decapsulateGRE(_ f: UnsafeRawBufferPointer, _ p: inout DecodedPacket) -> Bool {
         let o = p.payloadOffset
         let end = o + p.payloadLength
@@ -96,7 +96,9 @@ public enum Tunnels {
 
     /// GTP-U v1 (3GPP TS 29.281): G-PDU messages carry an IP packet after an 8-byte
     /// header, 4 more when any of E/S/PN is set, and the extension-header chain.
+    @usableFromInline
     static func decapsulateGTP(_ f: UnsafeRawBufferPointer, _ p: inout DecodedPacket) -> Bool {
+        guard p.hasTransport, !p.fragment.isFragment else { return false }
         let o = p.payloadOffset
         let end = o + p.payloadLength
         guard end - o >= 8 else { return false }

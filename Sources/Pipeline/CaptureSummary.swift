@@ -82,7 +82,7 @@ public struct CaptureSummary: Sendable {
         // Interface 0 (every pcap packet) is counted in a local: the array's checks
         // and uniqueness test per packet showed in profiles.
         var onFirstInterface = 0
-        var perInterface: [Int] = [0]
+        var perInterface: [Int] = []
         while let record = reader.next() {
             tally.add(record)
             if record.interface == 0 {
@@ -95,8 +95,10 @@ public struct CaptureSummary: Sendable {
             }
             visit(record)
         }
-        perInterface[0] = onFirstInterface
-        if onFirstInterface == 0, perInterface.count == 1 { perInterface = [] }
+        if onFirstInterface > 0 {
+            if perInterface.isEmpty { perInterface.append(0) }
+            perInterface[0] = onFirstInterface
+        }
         reader.noteShrinking()
         tally.apply(to: &self)
         version = reader.version

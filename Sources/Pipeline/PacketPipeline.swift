@@ -116,8 +116,7 @@ public struct PacketPipeline: ~Copyable {
         PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded.pointee)
         var tunnelled = false
         var depth = 0
-        while depth < Tunnels.maxDepth, decoded.pointee.stop == nil, Tunnels.mayCarry(decoded.pointee),
-              Tunnels.decapsulate(r.data, &decoded.pointee) {
+        while depth < Tunnels.maxDepth, decoded.pointee.stop == nil, Tunnels.decapsulate(r.data, &decoded.pointee) {
             tunnelled = true
             depth += 1
         }

@@ -88,7 +88,9 @@ public struct Finding: Sendable, Equatable, Codable {
         }
     }
 
-    mutating func add(_ r: FlowRecord) {
+    /// One more flow of this finding; `registryEntry` is the entry that decided its status.
+    mutating func add(_ r: FlowRecord, registryEntry: String?) {
+        offerRegistryEntry(registryEntry, time: r.flow.first)
         if let h = r.hostname { hostnames.insertOften(h) }
         devices.insertOften(r.flow.client)
         apps.insertOften(r.app)

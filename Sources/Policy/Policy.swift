@@ -96,15 +96,9 @@ public struct FindingAggregator: Sendable {
         for rule in rules {
             // Mutated in place, in one lookup (the `default:` subscript): copying a
             // finding out and back would copy its device and hostname sets every flow.
-            FindingAggregator.update(&findings[FindingKey(rule: rule, server: server),
-                                               default: Finding(rule: rule, server: server, country: country)],
-                                     with: r, registryEntry: registryEntry)
+            findings[FindingKey(rule: rule, server: server), default: Finding(rule: rule, server: server, country: country)]
+                .add(r, registryEntry: registryEntry)
         }
-    }
-
-    private static func update(_ f: inout Finding, with r: FlowRecord, registryEntry: String?) {
-        f.add(r)
-        f.offerRegistryEntry(registryEntry, time: r.flow.first)
     }
 
     public mutating func merge(_ other: FindingAggregator) {
