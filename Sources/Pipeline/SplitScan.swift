@@ -38,8 +38,9 @@ final class SplitScan: @unchecked Sendable {
     private var trueState: CaptureReaderState
     private var ended = false
 
-    /// Per segment: its summary and counters (merged in order at the end), and its part.
-    private let outcomes: Mutex<[SegmentOutcome?]>
+    /// Segments' outcomes, merged in segment order as they come in (not all at the end,
+    /// where the merge would be work only one worker can do).
+    private let assembly: Mutex<Assembly>
     private let done = Atomic<Int>(0)
 
     /// Tests: every guess is made wrong, so every segment but the first is read again
@@ -50,6 +51,34 @@ final class SplitScan: @unchecked Sendable {
         var summary: CaptureSummary
         var stats: PacketStats
         var part: ScanResult
+    }
+
+    /// The outcomes merged so far, and those waiting for the segments before them.
+    struct Assembly: Sendable {
+        enum Slot: Sendable { case waiting, skipped, ready(SegmentOutcome) }
+        var slots: [Slot]
+        /// The next segment to merge.
+        var next = 0
+        /// A worker is merging (outside the lock, with `merged` taken out).
+        var merging = false
+        /// Segments 0 ..< next merged (nil before the first outcome).
+        var merged: SegmentOutcome?
+
+        /// Takes the outcomes ready from `next` on, in order, with the merge so far.
+        mutating func claim() -> (SegmentOutcome?, [SegmentOutcome])? {
+            guard !merging, next < slots.count else { return nil }
+            var batch: [SegmentOutcome] = []
+            while next < slots.count {
+                if case .waiting = slots[next] { break }
+                if case let .ready(o) = slots[next] { batch.append(o) }
+                slots[next] = .skipped
+                next += 1
+            }
+            if batch.isEmpty { return nil }
+            merging = true
+            defer { merged = nil }
+            return (merged, batch)
+        }
     }
 
     /// Nil when the input is not worth splitting or cannot be split (not an
@@ -87,7 +116,7 @@ final class SplitScan: @unchecked Sendable {
         turns = (0 ..< segments).map { _ in DispatchSemaphore(value: 0) }
         stitcher = SegmentStitcher(config: config, activeOrigin: origin)
         trueState = firstState
-        outcomes = Mutex(Array(repeating: nil, count: segments))
+        assembly = Mutex(Assembly(slots: Array(repeating: .waiting, count: segments)))
     }
 
     /// Reads segment `k`, waits for its turn, stitches it, finishes its flows. The
@@ -122,10 +151,32 @@ final class SplitScan: @unchecked Sendable {
             var outcome = SegmentOutcome(summary: s.summary, stats: s.stats, part: s.part)
             outcome.stats.noteJoins(joins)
             for f in finished { outcome.part.add(f.record(input: index), policy: policy, keepFlows: keepFlows) }
-            outcomes.withLock { $0[k] = outcome }
+            assembly.withLock { $0.slots[k] = .ready(outcome) }
+        } else {
+            assembly.withLock { $0.slots[k] = .skipped }
         }
+        mergeReady()
         if done.add(1, ordering: .acquiringAndReleasing).newValue == segments { return assemble() }
         return nil
+    }
+
+    /// Merges the outcomes that are next in order, unless another worker is at it (it
+    /// looks again when done, so nothing ready is left behind).
+    private func mergeReady() {
+        while let (so, batch) = assembly.withLock({ $0.claim() }) {
+            var merged = so
+            for o in batch {
+                guard var m = merged else { merged = o; continue }
+                m.summary.append(o.summary)
+                m.stats.add(o.stats)
+                m.part.merge(o.part)
+                merged = m
+            }
+            assembly.withLock { a in
+                a.merged = merged
+                a.merging = false
+            }
+        }
     }
 
     private struct Scanned {
@@ -170,18 +221,14 @@ final class SplitScan: @unchecked Sendable {
 
     /// All segments done: the input's result, as one reader would have made it.
     private func assemble() -> ScanResult {
-        let parts = outcomes.withLock { $0 }
-        var summary = CaptureSummary(path: input.displayPath)
-        var stats = PacketStats()
-        var result = ScanResult()
-        var first = true
-        for case let o? in parts {
-            if first { summary = o.summary; stats = o.stats; first = false } else {
-                summary.append(o.summary)
-                stats.add(o.stats)
-            }
-            result.merge(o.part)
+        // Every worker merged what it made ready before counting itself done.
+        let merged = assembly.withLock { a in
+            precondition(a.next == segments && !a.merging, "a segment's outcome was left unmerged")
+            return a.merged
         }
+        var summary = merged?.summary ?? CaptureSummary(path: input.displayPath)
+        let stats = merged?.stats ?? PacketStats()
+        var result = merged?.part ?? ScanResult()
         summary.fileBytes = file.bytes.count
         let scan = InputScan(summary: summary, stats: stats)
         result.inputs = [scan]
