@@ -28,9 +28,6 @@ public struct FlowTableConfig: Sendable {
         default: return otherIdleTimeout
         }
     }
-
-    /// The longest idle timeout: past it into a segment, no flow can go on one from before.
-    public var longestIdleTimeout: Int64 { max(tcpIdleTimeout, udpIdleTimeout, otherIdleTimeout, closedLinger) }
 }
 
 public struct FlowTableStats: Sendable, Equatable {
@@ -57,18 +54,22 @@ public struct FlowTableStats: Sendable, Equatable {
 public struct FlowTable: ~Copyable {
     public let config: FlowTableConfig
     public private(set) var stats = FlowTableStats()
-    /// 0 = empty; otherwise index + 1 into `flows`.
-    private var slots: UnsafeMutableBufferPointer<UInt32>
+    /// 0 = empty; otherwise a `Slot`: the key's hash beside the flow's index. A probe
+    /// past another key's slot then rarely reads that flow (each such read was a cache
+    /// miss of its own), and moving slots needs no flow either.
+    private var slots: UnsafeMutableBufferPointer<UInt64>
     private var flows: UnsafeMutableBufferPointer<FlowState>
     public private(set) var count = 0
     public private(set) var now: Int64 = .min
     private var nextSweep: Int64 = .min
     private var activeOrigin: Int64?
     private var windowStart: Int64 = .max, windowEnd: Int64 = .min
+    /// Where heads stop being marked, per protocol (see `markHeads`), and the latest.
+    private var headUntilTCP: Int64 = .min, headUntilUDP: Int64 = .min, headUntilOther: Int64 = .min
     private var headUntil: Int64 = .min
     /// Keys whose flow ended while heads are still marked (a later flow of the key is
     /// not the segment's first).
-    private var endedKeys: Set<FlowKey> = []
+    private var endedKeys = FlowKeySet()
 
     public init(config: FlowTableConfig = FlowTableConfig(), initialCapacity: Int = 1024) {
         self.config = config
@@ -92,7 +93,7 @@ public struct FlowTable: ~Copyable {
     }
 
     /// Bytes of table memory per live flow at full load (slab entry plus its slots).
-    public static var bytesPerFlow: Int { MemoryLayout<FlowState>.stride + 2 * MemoryLayout<UInt32>.stride }
+    public static var bytesPerFlow: Int { MemoryLayout<FlowState>.stride + 2 * MemoryLayout<UInt64>.stride }
 
     /// Adds one packet to its flow, first handing `emit` every flow that has ended by
     /// this packet's time. Returns the flow's slab index (valid until the next `add`)
@@ -105,13 +106,17 @@ public struct FlowTable: ~Copyable {
             nextSweep = Time.after(now, config.sweepInterval)
         }
         let (key, fromA) = FlowKey.of(p)
-        let h = key.hash64
+        let h = UInt32(truncatingIfNeeded: key.hash64)
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
+        var i = Int(h) & mask
         while true {
             let s = slots[i]
             if s == 0 { break }
-            let index = Int(s) - 1
+            if Slot.hash(s) != h {
+                i = (i + 1) & mask
+                continue
+            }
+            let index = Slot.index(s)
             // One pointer to the flow: indexing the slab again per field reloaded its
             // base each time (the per-packet path runs this for every packet).
             let f = flows.baseAddress! + index
@@ -147,11 +152,14 @@ public struct FlowTable: ~Copyable {
         if p.ipProtocol == IPProtocol.tcp, p.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn {
             state.marks |= SegmentMark.openedBySyn
         }
-        if now < headUntil, p.timestamp < headUntil, !endedKeys.contains(key) { state.marks |= SegmentMark.head }
+        if now < headUntil {
+            let until = headWindowEnd(p.ipProtocol)
+            if now < until, p.timestamp < until, !endedKeys.contains(key) { state.marks |= SegmentMark.head }
+        }
         _ = activeWindowStart(p.timestamp)   // the first packet sets the windows' origin if none was given
         state.add(p, fromA: fromA)
         (flows.baseAddress! + count).initialize(to: state)
-        slots[i] = UInt32(count + 1)
+        slots[i] = Slot.make(hash: h, index: count)
         count += 1
         stats.flowsCreated += 1
         if count > stats.peakLiveFlows { stats.peakLiveFlows = count }
@@ -185,9 +193,26 @@ public struct FlowTable: ~Copyable {
         flows[index].marks &= ~SegmentMark.openedBySyn
     }
 
-    /// Segments: a flow created before `time` whose key has not had a flow in this
-    /// segment yet is marked `SegmentMark.head`. Set once, at the segment's first packet.
-    public mutating func markHeads(until time: Int64) { headUntil = time }
+    /// Segments: a flow whose key has not had a flow in this segment yet, created within
+    /// its protocol's longest idle timeout of `time` (the segment's first packet), is
+    /// marked `SegmentMark.head`: only such a flow can go on one from the segments
+    /// before, whose packets all came before `time`. Set once, at that first packet.
+    public mutating func markHeads(from time: Int64) {
+        headUntilTCP = Time.after(time, max(config.tcpIdleTimeout, config.closedLinger))
+        headUntilUDP = Time.after(time, config.udpIdleTimeout)
+        headUntilOther = Time.after(time, config.otherIdleTimeout)
+        headUntil = max(headUntilTCP, headUntilUDP, headUntilOther)
+    }
+
+    /// Where heads of `ipProtocol` stop being marked (`idleTimeout`'s protocols).
+    @inline(__always)
+    private func headWindowEnd(_ ipProtocol: UInt8) -> Int64 {
+        switch ipProtocol {
+        case IPProtocol.tcp: return headUntilTCP
+        case IPProtocol.udp: return headUntilUDP
+        default: return headUntilOther
+        }
+    }
 
     /// The origin of the active-timeout windows (the input's first packet time); set
     /// before the first packet, else that packet's time is taken.
@@ -247,7 +272,7 @@ public struct FlowTable: ~Copyable {
         flows.baseAddress?.deinitialize(count: count)
         count = 0
         slots.update(repeating: 0)
-        endedKeys = []
+        endedKeys.removeAll()
         return live
     }
 
@@ -264,7 +289,7 @@ public struct FlowTable: ~Copyable {
             }
             k -= 1
         }
-        if now >= headUntil, !endedKeys.isEmpty { endedKeys = [] }
+        if now >= headUntil, !endedKeys.isEmpty { endedKeys.removeAll() }
     }
 
     /// The table is full: end the longest-idle flows until a tenth of it is free.
@@ -288,14 +313,14 @@ public struct FlowTable: ~Copyable {
     /// Emits and removes the flow at slab `index`: its slot is freed by backward-shift
     /// deletion, and the slab's last flow moves into the hole.
     private mutating func remove(at index: Int, emit: (FlowState) -> Void) {
-        if now < headUntil { endedKeys.insert(flows[index].key) }
+        if now < headUntil, now < headWindowEnd(flows[index].key.ipProtocol) { endedKeys.insert(flows[index].key) }
         emit(flows[index])
         stats.flowsEmitted += 1
         let mask = slots.count - 1
         var hole = slotIndex(of: index)
         var j = (hole + 1) & mask
         while slots[j] != 0 {
-            let ideal = Int(truncatingIfNeeded: flows[Int(slots[j]) - 1].key.hash64) & mask
+            let ideal = Int(Slot.hash(slots[j])) & mask
             // Move the entry back if the hole lies on its probe path (cyclically ideal..j).
             if (j - ideal) & mask >= (j - hole) & mask {
                 slots[hole] = slots[j]
@@ -308,7 +333,7 @@ public struct FlowTable: ~Copyable {
         if index != last {
             let lastSlot = slotIndex(of: last)
             flows[index] = flows[last]
-            slots[lastSlot] = UInt32(index + 1)
+            slots[lastSlot] = Slot.make(hash: Slot.hash(slots[lastSlot]), index: index)
         }
         (flows.baseAddress! + last).deinitialize(count: 1)
         count -= 1
@@ -317,8 +342,8 @@ public struct FlowTable: ~Copyable {
     /// The slot that points at slab `index`.
     private func slotIndex(of index: Int) -> Int {
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: flows[index].key.hash64) & mask
-        while Int(slots[i]) != index + 1 { i = (i + 1) & mask }
+        var i = Int(UInt32(truncatingIfNeeded: flows[index].key.hash64)) & mask
+        while Slot.index(slots[i]) != index { i = (i + 1) & mask }
         return i
     }
 
@@ -328,15 +353,26 @@ public struct FlowTable: ~Copyable {
         newFlows.baseAddress!.moveInitialize(from: flows.baseAddress!, count: count)
         flows.deallocate()
         flows = newFlows
-        slots.deallocate()
+        let old = slots
         slots = .allocate(capacity: FlowTable.slotCount(for: capacity))
         slots.initialize(repeating: 0)
         let mask = slots.count - 1
-        for k in 0 ..< count {
-            var i = Int(truncatingIfNeeded: flows[k].key.hash64) & mask
+        for s in old where s != 0 {
+            var i = Int(Slot.hash(s)) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = UInt32(k + 1)
+            slots[i] = s
         }
+        old.deallocate()
+    }
+
+    /// A slot's word: the key's hash (low 32 bits) in the high half, the flow's slab
+    /// index + 1 in the low half (0 is an empty slot).
+    enum Slot {
+        @inline(__always) static func make(hash: UInt32, index: Int) -> UInt64 {
+            UInt64(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: index + 1))
+        }
+        @inline(__always) static func hash(_ s: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: s >> 32) }
+        @inline(__always) static func index(_ s: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: s)) - 1 }
     }
 }
 

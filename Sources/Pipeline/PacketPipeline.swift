@@ -110,7 +110,7 @@ public struct PacketPipeline: ~Copyable {
             // Active-timeout windows count from the input's first packet: later
             // segments are given it (`table.setActiveOrigin`) before they start.
             if segment == 0 { table.setActiveOrigin(time) }
-            if segment > 0 { table.markHeads(until: Time.after(time, table.config.longestIdleTimeout)) }
+            if segment > 0 { table.markHeads(from: time) }
         }
         let decoded = self.decoded
         PacketDecoder.decode(r.data, linkType: r.linkType, into: &decoded.pointee)
