@@ -14,10 +14,20 @@ public struct Policy: Sendable {
     public let geo: CountryLookup
     public let registry: Registry
 
+    /// `home` as a list: one to a few codes, compared as small strings (a `Set` hashes
+    /// each country per flow).
+    private let homeList: [String]
+
     public init(home: Set<String>, geo: CountryLookup, registry: Registry) {
         self.home = home
         self.geo = geo
         self.registry = registry
+        homeList = home.sorted()
+    }
+
+    private func isHome(_ country: String) -> Bool {
+        for h in homeList where h == country { return true }
+        return false
     }
 
     /// What the policy says of one flow: the rules it meets and the registry entry
@@ -32,7 +42,7 @@ public struct Policy: Sendable {
         let server = r.flow.server
         let client = r.flow.client
         r.clientCountry = SpecialAddresses.isSpecial(client) ? nil : geo.country(for: client)
-        let clientAbroad = r.clientCountry.map { !home.contains($0) } ?? false
+        let clientAbroad = r.clientCountry.map { !isHome($0) } ?? false
         // Inbound: a client abroad reached a server at home (or a private one behind NAT).
         func inboundVerdict() -> Verdict {
             r.inbound = clientAbroad
@@ -51,7 +61,7 @@ public struct Policy: Sendable {
             r.registry = RegistryStatus.notApplicable.rawValue
             return Verdict(rules: [.unknownDestination])
         }
-        r.crossBorder = !home.contains(country)
+        r.crossBorder = !isHome(country)
         guard r.crossBorder else {
             r.registry = RegistryStatus.notApplicable.rawValue
             return inboundVerdict()

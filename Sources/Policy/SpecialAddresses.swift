@@ -52,7 +52,20 @@ public enum SpecialAddresses {
         return false
     }
 
+    /// Bit n of word n / 64: some special range starts with the first octet n (most
+    /// addresses are ruled out by it, without walking the list).
+    static let v4FirstOctets: [UInt64] = {
+        var words = [UInt64](repeating: 0, count: 4)
+        for (net, n) in v4 {
+            let first = Int(net >> 24), span = n >= 8 ? 1 : 1 << (8 - n)
+            for o in first ..< first + span { words[o >> 6] |= 1 << UInt64(o & 63) }
+        }
+        return words
+    }()
+
     static func isSpecialV4(_ v: UInt32) -> Bool {
+        let first = Int(v >> 24)
+        if v4FirstOctets[first >> 6] & (1 << UInt64(first & 63)) == 0 { return false }
         for (net, n) in v4 where v & ~(UInt32.max >> UInt32(n)) == net { return true }
         return false
     }

@@ -41,7 +41,9 @@ public struct Registry: Sendable {
     /// One table per prefix length, longest first.
     private let prefixTables: [(length: UInt8, table: [IPAddress: [Int]])]
     private let exactNames: [String: [Int]]
-    private let wildcardNames: [String: [Int]]
+    /// Wildcard suffixes by `Registry.suffixHash` of their bytes: a name's suffixes are
+    /// looked up without making a `String` of each (an allocation per flow).
+    private let wildcardNames: [UInt64: [(suffix: String, entries: [Int])]]
     /// `wildcardSuffixLengths[n]`: some wildcard suffix is n bytes long (only those
     /// suffixes of a name are looked up).
     private let wildcardSuffixLengths: [Bool]
@@ -59,7 +61,11 @@ public struct Registry: Sendable {
         }
         prefixTables = byLength.sorted { $0.key > $1.key }.map { ($0.key, $0.value) }
         exactNames = exact
-        wildcardNames = wild
+        var byHash: [UInt64: [(suffix: String, entries: [Int])]] = [:]
+        for (suffix, list) in wild.sorted(by: { $0.key < $1.key }) {
+            byHash[Registry.suffixHash(suffix.utf8), default: []].append((suffix, list))
+        }
+        wildcardNames = byHash
         var lengths = [Bool](repeating: false, count: (wild.keys.map(\.utf8.count).max() ?? -1) + 1)
         for k in wild.keys { lengths[k.utf8.count] = true }
         wildcardSuffixLengths = lengths
@@ -87,10 +93,21 @@ public struct Registry: Sendable {
         while let dot = u[rest...].firstIndex(of: 0x2E) {
             rest = u.index(after: dot)
             let length = u.distance(from: rest, to: u.endIndex)
-            if length < wildcardSuffixLengths.count, wildcardSuffixLengths[length],
-               let hit = wildcardNames[String(name[rest...])] { return hit }
+            guard length < wildcardSuffixLengths.count, wildcardSuffixLengths[length] else { continue }
+            // Registry names are ASCII (the loader checks): bytes compare as the strings do.
+            let tail = u[rest...]
+            if let hit = wildcardNames[Registry.suffixHash(tail)]?.first(where: { $0.suffix.utf8.elementsEqual(tail) }) {
+                return hit.entries
+            }
         }
         return []
+    }
+
+    /// FNV-1a over a name's bytes (the wildcard table's key).
+    static func suffixHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     /// Upper case, anything outside ASCII (which may fold to ASCII), or a final dot.
