@@ -23,7 +23,7 @@ public enum FlowLogConversion {
 extension CaptureSummary {
     /// A raw flow-log file (concatenated export messages): decoded into `emit`.
     /// Returns nil when the file is not one.
-    static func readFlowLogFile(_ path: String, input: Int, stats: inout FlowLogStats, emit: (FlowRecord) -> Void) -> CaptureSummary? {
+    static func readFlowLogFile(_ path: String, input: Int, stats: inout FlowLogStats, emit: (consuming FlowRecord) -> Void) -> CaptureSummary? {
         guard let file = try? MappedFile(path: path), let version = FlowLogFile.sniff(file.bytes) else { return nil }
         var summary = CaptureSummary(path: path)
         summary.flowLogVersion = version

@@ -18,14 +18,14 @@ public struct InputScan: Sendable {
 /// finished flow to `emit` as it ends (streaming: nothing is kept per flow here).
 public enum FlowScan {
     public static func run(_ inputs: [InputSource], config: FlowTableConfig = FlowTableConfig(),
-                           emit: (FlowRecord) -> Void) -> [InputScan] {
+                           emit: (consuming FlowRecord) -> Void) -> [InputScan] {
         inputs.enumerated().map { index, input in runOne(input, index: index, config: config, emit: emit) }
     }
 
     /// Reads one input; `index` is its position in the report's inputs (flows name it).
     public static func runOne(_ input: InputSource, index: Int, config: FlowTableConfig = FlowTableConfig(),
                               segmentBytes: Int = CaptureSegments.segmentBytes,
-                              progress: ScanProgress? = nil, emit: (FlowRecord) -> Void) -> InputScan {
+                              progress: ScanProgress? = nil, emit: (consuming FlowRecord) -> Void) -> InputScan {
         if case let .file(path) = input {
             var logStats = FlowLogStats()
             if let summary = CaptureSummary.readFlowLogFile(path, input: index, stats: &logStats, emit: emit) {

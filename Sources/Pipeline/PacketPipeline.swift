@@ -90,7 +90,7 @@ public struct PacketPipeline: ~Copyable {
     }
 
     /// Emits the flows the table ended during the last call, in the order they ended.
-    mutating func emitEnded(emit: (FlowRecord) -> Void) {
+    mutating func emitEnded(emit: (consuming FlowRecord) -> Void) {
         let ended = self.ended
         var k = 0
         while k < ended.pointee.count {
@@ -101,7 +101,7 @@ public struct PacketPipeline: ~Copyable {
     }
 
     /// Handles one captured packet.
-    public mutating func process(_ r: PacketRecord, emit: (FlowRecord) -> Void) {
+    public mutating func process(_ r: PacketRecord, emit: (consuming FlowRecord) -> Void) {
         stats.packets += 1
         let time = r.timestamp == PacketRecord.noTimestamp ? lastTime : r.timestamp
         lastTime = time
@@ -162,7 +162,7 @@ public struct PacketPipeline: ~Copyable {
     }
 
     mutating func addToFlow(_ packet: UnsafePointer<DecodedPacket>, payload: UnsafeRawBufferPointer, time: Int64, tunnelled: Bool,
-                            emit: (FlowRecord) -> Void) {
+                            emit: (consuming FlowRecord) -> Void) {
         stats.flowPackets += 1
         // The few fields used are read through the pointer: no copy of the whole packet.
         let proto = packet.pointee.ipProtocol, hasTransport = packet.pointee.hasTransport
@@ -194,7 +194,7 @@ public struct PacketPipeline: ~Copyable {
         }
     }
 
-    mutating func emitFlow(_ f: FlowState, emit: (FlowRecord) -> Void) {
+    mutating func emitFlow(_ f: FlowState, emit: (consuming FlowRecord) -> Void) {
         var state = f.inspection
         engine.releaseStream(&state)
         let hostname = engine.hostname(of: state, server: f.oriented.server)
@@ -240,14 +240,14 @@ public struct PacketPipeline: ~Copyable {
 
     /// Time passes without packets (live capture): flows idle past their timeout are
     /// emitted. `time` is in the packets' clock (ns since the epoch).
-    public mutating func advance(to time: Int64, emit: (FlowRecord) -> Void) {
+    public mutating func advance(to time: Int64, emit: (consuming FlowRecord) -> Void) {
         let ended = self.ended
         table.advance(to: time) { ended.pointee.append($0) }
         emitEnded(emit: emit)
     }
 
     /// End of input: every live flow is emitted.
-    public mutating func finish(emit: (FlowRecord) -> Void) {
+    public mutating func finish(emit: (consuming FlowRecord) -> Void) {
         reassembler.finish()
         var ended: [FlowState] = []
         table.flush { ended.append($0) }

@@ -105,7 +105,7 @@ public struct ScanResult: Sendable {
     public var hasInputErrors: Bool { inputs.contains { $0.summary.hasErrors } }
 
     /// Judges one finished flow and adds it to the aggregates.
-    public mutating func add(_ record: FlowRecord, policy: Policy, keepFlows: Bool) {
+    public mutating func add(_ record: consuming FlowRecord, policy: Policy, keepFlows: Bool) {
         var r = record
         let verdict = policy.judge(&r)
         flowCount += 1

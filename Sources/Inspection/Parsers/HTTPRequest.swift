@@ -32,8 +32,14 @@ public enum HTTPMessage {
     public static let maxHeaderBytes = 16 * 1024
     public static let methods: [StaticString] = ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "]
 
+    /// Bit n: some method starts with the byte 0x40 + n (all are upper-case ASCII).
+    static let methodInitials: UInt32 = methods.reduce(0) { $0 | 1 << UInt32($1.utf8Start.pointee & 0x1F) }
+
     public static func startsLikeRequest(_ b: UnsafeRawBufferPointer) -> Bool {
-        methods.contains { b.hasBytes($0, at: 0) }
+        // Body bytes of a flow already found to be HTTP are asked too: most are ruled
+        // out by their first byte before the methods are compared.
+        guard let first = b.first, first & 0xE0 == 0x40, methodInitials & (1 << UInt32(first & 0x1F)) != 0 else { return false }
+        return methods.contains { b.hasBytes($0, at: 0) }
     }
 
     public static func startsLikeResponse(_ b: UnsafeRawBufferPointer) -> Bool {
