@@ -8,9 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh tcpdump tshark libndpi-bin lz4
-# The Swift runtime linked in: start-up ~5 ms instead of ~10 ms (dynamic loading and
-# relocation of the runtime and Foundation), which counts for batches of small captures.
-swift build -c release --static-swift-stdlib -j "$(nproc)" --product borderflow >&2
+scripts/build-release.sh >&2
 if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
     size=1G
     if [ "${1:-}" = "--size" ]; then size=$2; shift 2; fi

@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# The Swift runtime linked in: start-up ~5 ms instead of ~10 ms (dynamic loading and
-# relocation of the runtime and Foundation), which counts for batches of small captures.
-swift build -c release --static-swift-stdlib -j "$(nproc)" --product borderflow
+scripts/build-release.sh
 set +e
 .build/release/borderflow scan --config Captures/borderflow.yaml Captures/plant-example.pcapng
 status=$?

@@ -28,6 +28,15 @@ public struct FlowTableConfig: Sendable {
         default: return otherIdleTimeout
         }
     }
+
+    /// The longest a flow of `ipProtocol` may go without a packet, open or closed.
+    public func longestIdleTimeout(ipProtocol: UInt8) -> Int64 {
+        switch ipProtocol {
+        case IPProtocol.tcp: return max(tcpIdleTimeout, closedLinger)
+        case IPProtocol.udp: return udpIdleTimeout
+        default: return otherIdleTimeout
+        }
+    }
 }
 
 public struct FlowTableStats: Sendable, Equatable {
@@ -64,8 +73,9 @@ public struct FlowTable: ~Copyable {
     private var nextSweep: Int64 = .min
     private var activeOrigin: Int64?
     private var windowStart: Int64 = .max, windowEnd: Int64 = .min
-    /// Where heads stop being marked, per protocol (see `markHeads`), and the latest.
-    private var headUntilTCP: Int64 = .min, headUntilUDP: Int64 = .min, headUntilOther: Int64 = .min
+    /// The segment's first packet time when heads are marked (see `markHeads`), and
+    /// where the last protocol's heads stop.
+    private var headFrom: Int64 = .min
     private var headUntil: Int64 = .min
     /// Keys whose flow ended while heads are still marked (a later flow of the key is
     /// not the segment's first).
@@ -106,7 +116,7 @@ public struct FlowTable: ~Copyable {
             nextSweep = Time.after(now, config.sweepInterval)
         }
         let (key, fromA) = FlowKey.of(p)
-        let h = UInt32(truncatingIfNeeded: key.hash64)
+        let h = Slot.hash(of: key)
         let mask = slots.count - 1
         var i = Int(h) & mask
         while true {
@@ -198,20 +208,13 @@ public struct FlowTable: ~Copyable {
     /// marked `SegmentMark.head`: only such a flow can go on one from the segments
     /// before, whose packets all came before `time`. Set once, at that first packet.
     public mutating func markHeads(from time: Int64) {
-        headUntilTCP = Time.after(time, max(config.tcpIdleTimeout, config.closedLinger))
-        headUntilUDP = Time.after(time, config.udpIdleTimeout)
-        headUntilOther = Time.after(time, config.otherIdleTimeout)
-        headUntil = max(headUntilTCP, headUntilUDP, headUntilOther)
+        headFrom = time
+        headUntil = max(headWindowEnd(IPProtocol.tcp), headWindowEnd(IPProtocol.udp), headWindowEnd(0))
     }
 
-    /// Where heads of `ipProtocol` stop being marked (`idleTimeout`'s protocols).
-    @inline(__always)
+    /// Where heads of `ipProtocol` stop being marked.
     private func headWindowEnd(_ ipProtocol: UInt8) -> Int64 {
-        switch ipProtocol {
-        case IPProtocol.tcp: return headUntilTCP
-        case IPProtocol.udp: return headUntilUDP
-        default: return headUntilOther
-        }
+        Time.after(headFrom, config.longestIdleTimeout(ipProtocol: ipProtocol))
     }
 
     /// The origin of the active-timeout windows (the input's first packet time); set
@@ -342,7 +345,7 @@ public struct FlowTable: ~Copyable {
     /// The slot that points at slab `index`.
     private func slotIndex(of index: Int) -> Int {
         let mask = slots.count - 1
-        var i = Int(UInt32(truncatingIfNeeded: flows[index].key.hash64)) & mask
+        var i = Int(Slot.hash(of: flows[index].key)) & mask
         while Slot.index(slots[i]) != index { i = (i + 1) & mask }
         return i
     }
@@ -372,6 +375,8 @@ public struct FlowTable: ~Copyable {
             UInt64(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: index + 1))
         }
         @inline(__always) static func hash(_ s: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: s >> 32) }
+        /// The part of a key's hash a slot keeps (its low bits also place the slot).
+        @inline(__always) static func hash(of key: FlowKey) -> UInt32 { UInt32(truncatingIfNeeded: key.hash64) }
         @inline(__always) static func index(_ s: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: s)) - 1 }
     }
 }
