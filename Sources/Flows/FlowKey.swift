@@ -96,6 +96,10 @@ public struct FlowKey: Hashable, Sendable {
     /// stitcher's, the table's ended keys) hash per flow, and SipHash costs by length.
     @inlinable
     public func hash(into hasher: inout Hasher) { hasher.combine(hash64) }
+
+    /// What sets and dictionaries of keys (the stitcher's) use: no `Hasher` at all.
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int { WordHash.finish(hash64, seed: seed) }
 }
 
 /// Ports that name a service: the side that uses one is the server when no SYN says

@@ -98,6 +98,9 @@ public struct FlowState: Sendable {
         return firstA
     }
 
+    /// The server's address (as `oriented.server`, without building the record).
+    public var server: IPAddress { clientIsA ? key.b : key.a }
+
     /// The record as client and server, per the contract.
     public var oriented: OrientedFlow {
         let aIsClient = clientIsA

@@ -197,7 +197,7 @@ public struct PacketPipeline: ~Copyable {
     mutating func emitFlow(_ f: FlowState, emit: (consuming FlowRecord) -> Void) {
         var state = f.inspection
         engine.releaseStream(&state)
-        let hostname = engine.hostname(of: state, server: f.oriented.server)
+        let hostname = engine.hostname(of: state, server: f.server)
         if segment > 0 {
             let own = engine.ownName(of: state)
             if f.isSegmentHead || hostname == nil {

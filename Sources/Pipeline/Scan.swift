@@ -18,6 +18,11 @@ public struct CrossBorderEdge: Hashable, Sendable, Comparable, Codable {
     }
 
     public static func < (a: CrossBorderEdge, b: CrossBorderEdge) -> Bool { (a.device, a.server) < (b.device, b.server) }
+
+    /// Looked up per cross-border flow: `WordHash`, not `Hasher`.
+    public func _rawHashValue(seed: Int) -> Int {
+        WordHash.finish(WordHash.combine(WordHash.combine(device.high, device.low) &+ server.high, server.low), seed: seed)
+    }
 }
 
 public struct CrossBorderTraffic: Sendable, Equatable, Codable {

@@ -61,6 +61,7 @@ public struct SegmentStitcher: Sendable {
     /// Takes the next segment's handover; returns the flows that are now final.
     public mutating func stitch(_ h: SegmentHandover) -> [FinishedFlow] {
         var out: [FinishedFlow] = []
+        out.reserveCapacity(h.ended.count + carried.count)
         var next: [FlowKey: SegmentFlow] = [:]
         next.reserveCapacity(h.live.count + carried.count)
         // Per conversation joined here: the record its later records (after
@@ -75,10 +76,10 @@ public struct SegmentStitcher: Sendable {
             }
             var y = x
             var link: SegmentFlow?
-            if let previous = chains[key] {
+            if !chains.isEmpty, let previous = chains[key] {
                 y = handOn(previous, x)
                 link = y
-            } else if let f = carried.removeValue(forKey: key) {
+            } else if !carried.isEmpty, let f = carried.removeValue(forKey: key) {
                 if f.state.goesOn(with: x.state, config: config) {
                     joins += 1
                     if window(f.state.first) == window(x.state.first) {
@@ -159,7 +160,7 @@ public struct SegmentStitcher: Sendable {
     private func finished(_ f: SegmentFlow) -> FinishedFlow { finished(f, dnsName: f.dnsName) }
 
     private func finished(_ f: SegmentFlow, dnsName: String?) -> FinishedFlow {
-        let name = f.ownName ?? dnsName ?? (names.isEmpty ? nil : names[f.state.oriented.server])
+        let name = f.ownName ?? dnsName ?? (names.isEmpty ? nil : names[f.state.server])
         return FinishedFlow(state: f.state, hostname: name)
     }
 

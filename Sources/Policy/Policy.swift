@@ -92,6 +92,10 @@ public struct FindingAggregator: Sendable {
             self.rule = rule
             self.server = server
         }
+
+        /// Looked up per flow with findings: `WordHash` of the server alone, not
+        /// `Hasher` (a server has a few rules at most, told apart by `==`).
+        public func _rawHashValue(seed: Int) -> Int { server._rawHashValue(seed: seed) }
     }
 
     public init() {}

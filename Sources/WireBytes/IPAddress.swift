@@ -40,7 +40,15 @@ public struct IPAddress: Hashable, Comparable, Sendable {
         a.high != b.high ? a.high < b.high : a.low < b.low
     }
 
-    public static let zero = IPAddress(high: 0, low: 0)
+    /// Computed, not a stored global: reading a global `let` checks its lazy
+    /// initialization every time (the decoder resets two addresses per packet).
+    @inlinable
+    public static var zero: IPAddress { IPAddress(high: 0, low: 0) }
+
+    /// Sets and dictionaries of addresses (DNS names, edges, findings) hash per flow:
+    /// `WordHash` instead of `Hasher` (consistent with `==` like the synthesized `hash(into:)`).
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int { WordHash.finish(WordHash.combine(high, low), seed: seed) }
 }
 
 extension IPAddress: CustomStringConvertible {
