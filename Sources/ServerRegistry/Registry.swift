@@ -40,7 +40,9 @@ public struct Registry: Sendable {
     public let entries: [RegistryEntry]
     /// One table per prefix length, longest first.
     private let prefixTables: [(length: UInt8, table: [IPAddress: [Int]])]
-    private let exactNames: [String: [Int]]
+    /// Exact names by `Registry.suffixHash` of their bytes (looked up in place, like
+    /// the wildcards).
+    private let exactNames: [UInt64: [(name: String, entries: [Int])]]
     /// Wildcard suffixes by `Registry.suffixHash` of their bytes: a name's suffixes are
     /// looked up without making a `String` of each (an allocation per flow).
     private let wildcardNames: [UInt64: [(suffix: String, entries: [Int])]]
@@ -60,7 +62,11 @@ public struct Registry: Sendable {
             }
         }
         prefixTables = byLength.sorted { $0.key > $1.key }.map { ($0.key, $0.value) }
-        exactNames = exact
+        var exactByHash: [UInt64: [(name: String, entries: [Int])]] = [:]
+        for (name, list) in exact.sorted(by: { $0.key < $1.key }) {
+            exactByHash[Registry.suffixHash(name.utf8), default: []].append((name, list))
+        }
+        exactNames = exactByHash
         var byHash: [UInt64: [(suffix: String, entries: [Int])]] = [:]
         for (suffix, list) in wild.sorted(by: { $0.key < $1.key }) {
             byHash[Registry.suffixHash(suffix.utf8), default: []].append((suffix, list))
@@ -82,20 +88,29 @@ public struct Registry: Sendable {
     /// Entries that name `hostname`: exact names, else the longest wildcard suffix.
     /// Called for every cross-border flow with a name, so a name that is already
     /// lower-case ASCII without a final dot (what the detectors give) is used as it is,
-    /// and only suffixes as long as some wildcard are looked up.
+    /// its bytes read in place, and only suffixes as long as some wildcard are looked up.
     public func entries(forHostname hostname: String) -> [Int] {
         if exactNames.isEmpty && wildcardNames.isEmpty { return [] }
-        let name = Registry.needsFolding(hostname) ? Registry.folded(hostname) : hostname
-        if let hit = exactNames[name] { return hit }
+        var name = Registry.needsFolding(hostname) ? Registry.folded(hostname) : hostname
+        if let hit = name.utf8.withContiguousStorageIfAvailable({ entries(forNameBytes: $0) }) { return hit }
+        name.makeContiguousUTF8()
+        return name.utf8.withContiguousStorageIfAvailable { entries(forNameBytes: $0) } ?? []
+    }
+
+    /// Registry names are ASCII (the loader checks) and `name` is folded: bytes compare
+    /// as the strings do.
+    private func entries(forNameBytes name: UnsafeBufferPointer<UInt8>) -> [Int] {
+        if let hit = exactNames[Registry.suffixHash(name)]?.first(where: { $0.name.utf8.elementsEqual(name) }) {
+            return hit.entries
+        }
         if wildcardNames.isEmpty { return [] }
-        let u = name.utf8
-        var rest = u.startIndex
-        while let dot = u[rest...].firstIndex(of: 0x2E) {
-            rest = u.index(after: dot)
-            let length = u.distance(from: rest, to: u.endIndex)
+        var i = 0
+        while i < name.count {
+            defer { i += 1 }
+            guard name[i] == 0x2E else { continue }
+            let length = name.count - i - 1
             guard length < wildcardSuffixLengths.count, wildcardSuffixLengths[length] else { continue }
-            // Registry names are ASCII (the loader checks): bytes compare as the strings do.
-            let tail = u[rest...]
+            let tail = UnsafeBufferPointer(rebasing: name[(i + 1)...])
             if let hit = wildcardNames[Registry.suffixHash(tail)]?.first(where: { $0.suffix.utf8.elementsEqual(tail) }) {
                 return hit.entries
             }
@@ -137,11 +152,11 @@ public struct Registry: Sendable {
         let day = Day(nanoseconds: time)
         var best = RegistryMatch(status: .unregistered, entryIndex: nil)
         func consider(_ i: Int) {
-            let e = entries[i]
             // A flow whose payload said nothing (category unknown) is no evidence of a
-            // purpose: only a known category can mismatch.
-            let status: RegistryStatus = !e.isValid(on: day) ? .expired
-                : (e.purposes.contains(category) || category == "unknown" ? .registered : .purposeMismatch)
+            // purpose: only a known category can mismatch. (The entry's fields are read
+            // where they are: a copy of the entry retained and released each of its strings.)
+            let status: RegistryStatus = !entries[i].isValid(on: day) ? .expired
+                : (category == "unknown" || entries[i].purposes.contains(category) ? .registered : .purposeMismatch)
             if best.entryIndex == nil || status < best.status { best = RegistryMatch(status: status, entryIndex: i) }
         }
         for i in byAddress { consider(i) }

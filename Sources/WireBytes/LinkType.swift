@@ -5,18 +5,20 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
     @inlinable public init(_ rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let null = LinkType(0)          // BSD loopback: 4-byte host-order family
-    public static let ethernet = LinkType(1)
-    public static let ppp = LinkType(9)
-    public static let raw = LinkType(101)         // raw IPv4 or IPv6, from the version nibble
-    public static let cHDLC = LinkType(104)       // Cisco HDLC
-    public static let loop = LinkType(108)        // OpenBSD loopback: 4-byte network-order family
-    public static let linuxSLL = LinkType(113)
-    public static let pppHDLC = LinkType(50)      // PPP in HDLC-like framing
-    public static let pppEther = LinkType(51)     // PPPoE session, without Ethernet
-    public static let ipv4 = LinkType(228)
-    public static let ipv6 = LinkType(229)
-    public static let linuxSLL2 = LinkType(276)
+    // Computed, not stored: other modules read a stored global `let` through its
+    // lazy initializer's check, per packet on the decoder's path.
+    @inlinable public static var null: LinkType { LinkType(0) }          // BSD loopback: 4-byte host-order family
+    @inlinable public static var ethernet: LinkType { LinkType(1) }
+    @inlinable public static var ppp: LinkType { LinkType(9) }
+    @inlinable public static var raw: LinkType { LinkType(101) }         // raw IPv4 or IPv6, from the version nibble
+    @inlinable public static var cHDLC: LinkType { LinkType(104) }       // Cisco HDLC
+    @inlinable public static var loop: LinkType { LinkType(108) }        // OpenBSD loopback: 4-byte network-order family
+    @inlinable public static var linuxSLL: LinkType { LinkType(113) }
+    @inlinable public static var pppHDLC: LinkType { LinkType(50) }      // PPP in HDLC-like framing
+    @inlinable public static var pppEther: LinkType { LinkType(51) }     // PPPoE session, without Ethernet
+    @inlinable public static var ipv4: LinkType { LinkType(228) }
+    @inlinable public static var ipv6: LinkType { LinkType(229) }
+    @inlinable public static var linuxSLL2: LinkType { LinkType(276) }
 
     /// Historical DLT values that some writers put in files instead of LINKTYPE_ ones.
     @inlinable
