@@ -1,5 +1,4 @@
 import CaptureFormats
-import Dispatch
 import Flows
 import Policy
 import Synchronization
@@ -28,9 +27,10 @@ final class SplitScan: @unchecked Sendable {
     let candidates: [Int?]
     let segments: Int
 
-    // The stitching turn passes from segment to segment; what follows is touched only
-    // by the segment holding it.
-    private let turns: [DispatchSemaphore]
+    /// Segments read and waiting for their turn to be stitched, in order.
+    private let queue: Mutex<StitchQueue>
+    // What follows is touched only by the worker holding the stitching turn (see
+    // `StitchQueue`), one segment after another.
     private var stitcher: SegmentStitcher
     /// Where the segment just stitched stopped: the next one's true start and state
     /// (nil offset: the input ended there).
@@ -46,6 +46,37 @@ final class SplitScan: @unchecked Sendable {
     /// Tests: every guess is made wrong, so every segment but the first is read again
     /// from the true start (the outcome must not change; only the time does).
     static let misguessForTesting = Atomic<Bool>(false)
+
+    /// The stitching turn: segments are stitched in order, one at a time, by whichever
+    /// worker finds the next one read. A worker whose segment is read before the one
+    /// in front of it leaves it here and goes on to other work: it used to wait for its
+    /// turn, which left one of two workers idle for most of an archive of files a
+    /// little over one segment long.
+    struct StitchQueue: @unchecked Sendable {
+        enum Slot { case pending, read(Scanned?), taken }
+        var slots: [Slot]
+        /// The next segment to stitch.
+        var next = 0
+        /// A worker holds the turn.
+        var stitching = false
+
+        init(count: Int) { slots = Array(repeating: .pending, count: count) }
+
+        /// The next segment and what was read of it, with the turn; nil when it is not
+        /// read yet, or another worker holds the turn.
+        mutating func claim() -> (Int, Scanned?)? {
+            guard !stitching, next < slots.count, case let .read(scanned) = slots[next] else { return nil }
+            slots[next] = .taken
+            stitching = true
+            return (next, scanned)
+        }
+
+        /// The turn passes on (the next segment may be stitched by any worker).
+        mutating func release() {
+            next += 1
+            stitching = false
+        }
+    }
 
     struct SegmentOutcome: Sendable {
         var summary: CaptureSummary
@@ -113,31 +144,44 @@ final class SplitScan: @unchecked Sendable {
             if k > 0, k < segments, byIndex[k] == nil { byIndex[k] = c }
         }
         candidates = byIndex
-        turns = (0 ..< segments).map { _ in DispatchSemaphore(value: 0) }
+        queue = Mutex(StitchQueue(count: segments))
         stitcher = SegmentStitcher(config: config, activeOrigin: origin)
         trueState = firstState
         assembly = Mutex(Assembly(slots: Array(repeating: .waiting, count: segments)))
     }
 
-    /// Reads segment `k`, waits for its turn, stitches it, finishes its flows. The
-    /// worker that completes the last segment assembles the input's result.
+    /// Reads segment `k` from its guessed start, then stitches every segment that is
+    /// next in order and read (its own, and those other workers left), finishing their
+    /// flows. Never waits for another worker. The worker that completes the last
+    /// segment assembles the input's result.
     func run(segment k: Int) -> ScanResult? {
-        var scanned = k == 0 ? read(from: nil, state: firstState, segment: 0)
+        let scanned = k == 0 ? read(from: nil, state: firstState, segment: 0)
             : candidates[k].map { read(from: $0, state: firstState, segment: k) }
-        if k > 0 { turns[k].wait() }
+        queue.withLock { $0.slots[k] = .read(scanned) }
+        var result: ScanResult?
+        while let (j, scanned) = queue.withLock({ $0.claim() }) {
+            if let assembled = stitch(segment: j, scanned) { result = assembled }
+        }
+        return result
+    }
+
+    /// Stitches segment `j` (the caller holds the turn, and passes it on here once the
+    /// stitcher is done with it), then finishes its flows and merges its outcome.
+    private func stitch(segment j: Int, _ read: Scanned?) -> ScanResult? {
+        var scanned = read
         var finished: [FinishedFlow] = []
         var joins = 0
         let skip = ended
         if !skip {
-            if k > 0, scanned == nil || scanned!.start != trueStart || scanned!.startState != trueState {
+            if j > 0, scanned == nil || scanned!.start != trueStart || scanned!.startState != trueState {
                 // The guess was wrong (or there was none): read from where the segment
                 // before truly stopped. Nothing later waits on a guess, so this is safe.
-                scanned = read(from: trueStart!, state: trueState, segment: k)
+                scanned = self.read(from: trueStart!, state: trueState, segment: j)
             }
             finished = stitcher.stitch(scanned!.handover)
             // The input ends here: the reader met its end (or an error) before the
             // limit, or stopped at the limit exactly at the end of the file.
-            if k == segments - 1 || (scanned!.stoppedAt ?? file.bytes.count) >= file.bytes.count {
+            if j == segments - 1 || (scanned!.stoppedAt ?? file.bytes.count) >= file.bytes.count {
                 finished += stitcher.finish()
                 joins = stitcher.joins
                 ended = true
@@ -145,15 +189,15 @@ final class SplitScan: @unchecked Sendable {
             trueStart = scanned!.stoppedAt
             trueState = scanned!.endState
         }
-        if k + 1 < segments { turns[k + 1].signal() }
+        queue.withLock { $0.release() }
 
         if !skip, let s = scanned {
             var outcome = SegmentOutcome(summary: s.summary, stats: s.stats, part: s.part)
             outcome.stats.noteJoins(joins)
             for f in finished { outcome.part.add(f.record(input: index), policy: policy, keepFlows: keepFlows) }
-            assembly.withLock { $0.slots[k] = .ready(outcome) }
+            assembly.withLock { $0.slots[j] = .ready(outcome) }
         } else {
-            assembly.withLock { $0.slots[k] = .skipped }
+            assembly.withLock { $0.slots[j] = .skipped }
         }
         mergeReady()
         if done.add(1, ordering: .acquiringAndReleasing).newValue == segments { return assemble() }
@@ -179,7 +223,7 @@ final class SplitScan: @unchecked Sendable {
         }
     }
 
-    private struct Scanned {
+    struct Scanned {
         var start: Int?
         var startState: CaptureReaderState
         var summary: CaptureSummary

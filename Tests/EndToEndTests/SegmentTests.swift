@@ -133,3 +133,30 @@ extension SegmentTests {
         #expect(result.inputs.first?.summary.problems.isEmpty == true)
     }
 }
+
+extension SegmentTests {
+    /// A segment read before the one in front of it is left for whoever stitches next,
+    /// and its worker goes on: on one thread, segments read last to first each return
+    /// at once, and the first one then stitches them all (a worker used to wait for
+    /// its turn, which here would never come).
+    @Test func segmentsReadOutOfOrderDoNotWait() throws {
+        let policy = try BatchTests.policy()
+        let segmentBytes = 1 << 20
+        let whole = Scan.run([.file(Self.capture)], policy: policy, keepFlows: true, jobs: 1, segmentBytes: segmentBytes)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: Self.capture)[.size] as? Int)
+        let segments = (size + segmentBytes - 1) / segmentBytes
+        try #require(segments >= 3)
+        let split = try #require(SplitScan(.file(Self.capture), index: 0, segments: segments, config: FlowTableConfig(),
+                                           policy: policy, keepFlows: true, segmentBytes: segmentBytes, progress: nil))
+        var results: [ScanResult] = []
+        for k in (0 ..< segments).reversed() {
+            if let r = split.run(segment: k) { results.append(r) }
+            #expect(results.isEmpty || k == 0)
+        }
+        try #require(results.count == 1)
+        var assembled = ScanResult()
+        assembled.merge(results[0])
+        assembled.finish()
+        #expect(BatchTests.render(assembled) == BatchTests.render(whole))
+    }
+}
