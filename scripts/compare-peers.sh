@@ -16,10 +16,11 @@ if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
     mkdir -p "$dir"
     capture="$dir/plant-$size.pcap"
     # Written afresh every time (deterministic: the same bytes), because how a file came
-    # into the page cache changes mapped reading: a file just written sits in large
-    # folios and maps in few faults; one read back from disk maps in many (borderflow
-    # scans it ~1.4x slower, read()-based peers hardly notice). So every run measures
-    # the same state: a capture as a capture tool has just written it.
+    # into the page cache changes mapped reading: the folios it sits in decide how many
+    # faults the mapping takes (read()-based peers hardly notice). On Linux 6.18 a file
+    # read back from disk maps in fewer faults than one just written and scans ~0.8x
+    # the time (earlier sessions here measured the opposite). So every run measures the
+    # same state: a capture as a capture tool has just written it.
     echo "writing $capture ..." >&2
     rm -f "$capture"
     .build/release/borderflow synth --size "$size" --seed 1 -o "$capture" --ground-truth "$dir/truth-$size" >&2
