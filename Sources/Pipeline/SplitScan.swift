@@ -51,9 +51,10 @@ final class SplitScan: @unchecked Sendable {
     /// worker finds the next one read. A worker whose segment is read before the one
     /// in front of it leaves it here and goes on to other work: it used to wait for its
     /// turn, which left one of two workers idle for most of an archive of files a
-    /// little over one segment long.
-    struct StitchQueue: @unchecked Sendable {
-        enum Slot { case pending, read(Scanned?), taken }
+    /// little over one segment long. A segment left here holds what was read of it
+    /// until its turn; stitching is quick next to reading, so few wait at a time.
+    struct StitchQueue: Sendable {
+        enum Slot: Sendable { case pending, read(Scanned?), taken }
         var slots: [Slot]
         /// The next segment to stitch.
         var next = 0
@@ -223,7 +224,7 @@ final class SplitScan: @unchecked Sendable {
         }
     }
 
-    struct Scanned {
+    struct Scanned: Sendable {
         var start: Int?
         var startState: CaptureReaderState
         var summary: CaptureSummary

@@ -37,15 +37,16 @@ public struct RegistryMatch: Sendable, Equatable {
 /// The approved overseas servers, indexed for matching by address (longest prefix
 /// first) and hostname (exact, then the longest `*.` wildcard). Immutable once built.
 public struct Registry: Sendable {
+    typealias NamesByHash = [UInt64: [(name: String, entries: [Int])]]
+
     public let entries: [RegistryEntry]
     /// One table per prefix length, longest first.
     private let prefixTables: [(length: UInt8, table: [IPAddress: [Int]])]
-    /// Exact names by `Registry.suffixHash` of their bytes (looked up in place, like
-    /// the wildcards).
-    private let exactNames: [UInt64: [(name: String, entries: [Int])]]
-    /// Wildcard suffixes by `Registry.suffixHash` of their bytes: a name's suffixes are
-    /// looked up without making a `String` of each (an allocation per flow).
-    private let wildcardNames: [UInt64: [(suffix: String, entries: [Int])]]
+    /// Exact names, and wildcard suffixes (`*.` dropped), by `Registry.nameHash` of
+    /// their bytes: a flow's name and its suffixes are looked up in place, without a
+    /// `String` for each suffix (an allocation per flow).
+    private let exactNames: NamesByHash
+    private let wildcardNames: NamesByHash
     /// `wildcardSuffixLengths[n]`: some wildcard suffix is n bytes long (only those
     /// suffixes of a name are looked up).
     private let wildcardSuffixLengths: [Bool]
@@ -62,16 +63,8 @@ public struct Registry: Sendable {
             }
         }
         prefixTables = byLength.sorted { $0.key > $1.key }.map { ($0.key, $0.value) }
-        var exactByHash: [UInt64: [(name: String, entries: [Int])]] = [:]
-        for (name, list) in exact.sorted(by: { $0.key < $1.key }) {
-            exactByHash[Registry.suffixHash(name.utf8), default: []].append((name, list))
-        }
-        exactNames = exactByHash
-        var byHash: [UInt64: [(suffix: String, entries: [Int])]] = [:]
-        for (suffix, list) in wild.sorted(by: { $0.key < $1.key }) {
-            byHash[Registry.suffixHash(suffix.utf8), default: []].append((suffix, list))
-        }
-        wildcardNames = byHash
+        exactNames = Registry.byNameHash(exact)
+        wildcardNames = Registry.byNameHash(wild)
         var lengths = [Bool](repeating: false, count: (wild.keys.map(\.utf8.count).max() ?? -1) + 1)
         for k in wild.keys { lengths[k.utf8.count] = true }
         wildcardSuffixLengths = lengths
@@ -100,9 +93,7 @@ public struct Registry: Sendable {
     /// Registry names are ASCII (the loader checks) and `name` is folded: bytes compare
     /// as the strings do.
     private func entries(forNameBytes name: UnsafeBufferPointer<UInt8>) -> [Int] {
-        if let hit = exactNames[Registry.suffixHash(name)]?.first(where: { $0.name.utf8.elementsEqual(name) }) {
-            return hit.entries
-        }
+        if let hit = Registry.lookUp(name, in: exactNames) { return hit }
         if wildcardNames.isEmpty { return [] }
         var i = 0
         while i < name.count {
@@ -110,16 +101,25 @@ public struct Registry: Sendable {
             guard name[i] == 0x2E else { continue }
             let length = name.count - i - 1
             guard length < wildcardSuffixLengths.count, wildcardSuffixLengths[length] else { continue }
-            let tail = UnsafeBufferPointer(rebasing: name[(i + 1)...])
-            if let hit = wildcardNames[Registry.suffixHash(tail)]?.first(where: { $0.suffix.utf8.elementsEqual(tail) }) {
-                return hit.entries
-            }
+            if let hit = Registry.lookUp(UnsafeBufferPointer(rebasing: name[(i + 1)...]), in: wildcardNames) { return hit }
         }
         return []
     }
 
-    /// FNV-1a over a name's bytes (the wildcard table's key).
-    static func suffixHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    private static func lookUp(_ name: UnsafeBufferPointer<UInt8>, in table: NamesByHash) -> [Int]? {
+        table[nameHash(name)]?.first { $0.name.utf8.elementsEqual(name) }?.entries
+    }
+
+    private static func byNameHash(_ names: [String: [Int]]) -> NamesByHash {
+        var table: NamesByHash = [:]
+        for (name, list) in names.sorted(by: { $0.key < $1.key }) {
+            table[nameHash(name.utf8), default: []].append((name, list))
+        }
+        return table
+    }
+
+    /// FNV-1a over a name's bytes (the name tables' key).
+    static func nameHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         return h
