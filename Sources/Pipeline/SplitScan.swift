@@ -156,20 +156,21 @@ final class SplitScan: @unchecked Sendable {
     /// flows. Never waits for another worker. The worker that completes the last
     /// segment assembles the input's result.
     func run(segment k: Int) -> ScanResult? {
-        let scanned = k == 0 ? read(from: nil, state: firstState, segment: 0)
+        let guessed = k == 0 ? read(from: nil, state: firstState, segment: 0)
             : candidates[k].map { read(from: $0, state: firstState, segment: k) }
-        queue.withLock { $0.slots[k] = .read(scanned) }
+        queue.withLock { $0.slots[k] = .read(guessed) }
         var result: ScanResult?
-        while let (j, scanned) = queue.withLock({ $0.claim() }) {
-            if let assembled = stitch(segment: j, scanned) { result = assembled }
+        while let (j, readEarlier) = queue.withLock({ $0.claim() }) {
+            if let assembled = stitch(segment: j, readEarlier) { result = assembled }
         }
         return result
     }
 
-    /// Stitches segment `j` (the caller holds the turn, and passes it on here once the
-    /// stitcher is done with it), then finishes its flows and merges its outcome.
-    private func stitch(segment j: Int, _ read: Scanned?) -> ScanResult? {
-        var scanned = read
+    /// Stitches segment `j`, read from its guess (`readEarlier`; nil: no guess), or
+    /// again from the true start. The caller holds the turn and passes it on here once
+    /// the stitcher is done; then the segment's flows are finished and merged.
+    private func stitch(segment j: Int, _ readEarlier: Scanned?) -> ScanResult? {
+        var scanned = readEarlier
         var finished: [FinishedFlow] = []
         var joins = 0
         let skip = ended
@@ -177,7 +178,7 @@ final class SplitScan: @unchecked Sendable {
             if j > 0, scanned == nil || scanned!.start != trueStart || scanned!.startState != trueState {
                 // The guess was wrong (or there was none): read from where the segment
                 // before truly stopped. Nothing later waits on a guess, so this is safe.
-                scanned = self.read(from: trueStart!, state: trueState, segment: j)
+                scanned = read(from: trueStart!, state: trueState, segment: j)
             }
             finished = stitcher.stitch(scanned!.handover)
             // The input ends here: the reader met its end (or an error) before the

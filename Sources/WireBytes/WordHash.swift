@@ -2,7 +2,9 @@
 /// sets and dictionaries meet once or more per flow. `Hasher` (SipHash-1-3, seeded
 /// per process) costs ~100 instructions per key; this is a handful. Each table's
 /// own `seed` is mixed in, so copying one table into another in its iteration order
-/// does not cluster (why the standard library seeds per table).
+/// does not cluster (why the standard library seeds per table). Types hook it in by
+/// implementing `Hashable._rawHashValue(seed:)`, what `Set` and `Dictionary` call (a
+/// public, underscored requirement); their `hash(into:)` stays for use inside other keys.
 public enum WordHash {
     /// Folds two words into one (not yet mixed).
     @inlinable @inline(__always)
