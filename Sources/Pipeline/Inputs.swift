@@ -17,35 +17,78 @@ public enum InputSource: Sendable, Equatable {
 }
 
 public enum Inputs {
+    /// A directory entry that is not read: a FIFO, socket or device (opening a FIFO
+    /// waits for a writer, forever if none comes), or a link that leads nowhere.
+    public struct Skipped: Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): skipped: \(reason)" }
+    }
+
     /// Expands PATH arguments: files as they are, directories recursively in sorted
     /// order (so reports do not depend on directory listing order), `-` for standard input.
     public static func expand(_ paths: [String]) -> [InputSource] {
+        var skipped: [Skipped] = []
+        return expand(paths, skipped: &skipped)
+    }
+
+    /// As `expand`, and what directories held that is not read (hidden names aside).
+    /// A named path that is not a regular file is an unreadable input, not skipped:
+    /// it was asked for, and `-` is the way to read a stream.
+    public static func expand(_ paths: [String], skipped: inout [Skipped]) -> [InputSource] {
         var out: [InputSource] = []
-        let fm = FileManager.default
         for path in paths {
             if path == "-" { out.append(.standardInput); continue }
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch kind(of: path) {
+            case .missing:
                 out.append(.unreadable(path, "\(path): no such file or directory"))
-                continue
-            }
-            if !isDirectory.boolValue { out.append(.file(path)); continue }
-            guard let walker = fm.enumerator(atPath: path) else {
-                out.append(.unreadable(path, "\(path): cannot list directory"))
-                continue
-            }
-            var found: [String] = []
-            while let relative = walker.nextObject() as? String {
-                let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
-                var dir: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue,
-                   !(relative as NSString).lastPathComponent.hasPrefix(".") {
-                    found.append(full)
+            case .regular:
+                out.append(.file(path))
+            case let .other(what):
+                out.append(.unreadable(path, "\(path): \(what), not a regular file (to read a stream, pipe it to `-`: ... | borderflow scan -)"))
+            case .directory:
+                guard let walker = FileManager.default.enumerator(atPath: path) else {
+                    out.append(.unreadable(path, "\(path): cannot list directory"))
+                    continue
                 }
+                var found: [String] = []
+                while let relative = walker.nextObject() as? String {
+                    if (relative as NSString).lastPathComponent.hasPrefix(".") { continue }
+                    let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
+                    switch kind(of: full) {
+                    case .regular: found.append(full)
+                    case .directory: break
+                    case .missing: skipped.append(Skipped(path: full, reason: "a symbolic link to nothing"))
+                    case let .other(what): skipped.append(Skipped(path: full, reason: what + ", not a regular file"))
+                    }
+                }
+                out.append(contentsOf: found.sorted().map(InputSource.file))
             }
-            out.append(contentsOf: found.sorted().map(InputSource.file))
         }
         return out
+    }
+
+    enum Kind: Equatable {
+        case regular, directory, missing
+        case other(String)
+    }
+
+    /// What `path` is, following links.
+    static func kind(of path: String) -> Kind {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            // Other failures (a directory on the way that may not be searched) are the
+            // reader's to report, with its own words.
+            return errno == ENOENT || errno == ENOTDIR ? .missing : .regular
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFIFO: return .other("a FIFO")
+        case S_IFSOCK: return .other("a socket")
+        case S_IFCHR, S_IFBLK: return .other("a device")
+        default: return .other("not a file")
+        }
     }
 }
 

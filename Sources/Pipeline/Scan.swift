@@ -79,8 +79,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         note(registry: o.registry)
         hostnames.formUnion(o.hostnames)
         apps.formUnion(o.apps)
-        flows += o.flows
-        bytes &+= o.bytes
+        flows.addSaturating(o.flows)
+        bytes.addSaturating(o.bytes)
     }
 }
 
@@ -134,9 +134,9 @@ public struct ScanResult: Sendable {
         inputs += o.inputs
         inputIndexes += o.inputIndexes
         findings.merge(o.findings)
-        flowCount += o.flowCount
-        crossBorderFlows += o.crossBorderFlows
-        packets += o.packets
+        flowCount.addSaturating(o.flowCount)
+        crossBorderFlows.addSaturating(o.crossBorderFlows)
+        packets.addSaturating(o.packets)
         flows += o.flows
         maintenanceSessions += o.maintenanceSessions
         registryEntriesUsed.formUnion(o.registryEntriesUsed)

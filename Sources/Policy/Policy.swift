@@ -122,8 +122,8 @@ public struct FindingAggregator: Sendable {
             mine.devices.formUnion(f.devices)
             mine.apps.formUnion(f.apps)
             mine.categories.formUnion(f.categories)
-            mine.flows += f.flows
-            mine.bytes &+= f.bytes
+            mine.flows.addSaturating(f.flows)
+            mine.bytes.addSaturating(f.bytes)
             mine.first = min(mine.first, f.first)
             mine.last = max(mine.last, f.last)
             mine.inputs.formUnion(f.inputs)

@@ -1,3 +1,4 @@
+import WireBytes
 import Policy
 
 /// Section 2: the numbers a reader looks for first, and findings per rule.
@@ -17,7 +18,8 @@ enum EvidenceSummarySection {
             let name = of.isEmpty ? HTMLText.escape(rule.rawValue) : "<a href=\"#rule-\(rule.rawValue)\">\(HTMLText.escape(rule.rawValue))</a>"
             return [.markup(name),
                     .markup(severityBadge(rule.severity)), .number(of.count),
-                    .number(of.reduce(0) { $0 + $1.flows }), .text(HTMLText.bytes(of.reduce(UInt64(0)) { $0 &+ $1.bytes }), "num"),
+                    .number(of.reduce(0) { var t = $0; t.addSaturating($1.flows); return t }),
+                    .text(HTMLText.bytes(of.reduce(UInt64(0)) { var t = $0; t.addSaturating($1.bytes); return t }), "num"),
                     .text(rule.summary)]
         }
         out += HTMLTable.render(["Rule", "Severity", "Findings", "Flows", "Bytes", "Meaning"], rows)

@@ -57,11 +57,7 @@ public enum FlowRecordReport {
         case let .bool(b): return b ? "true" : "false"
         case let .int(i): return String(i)
         case let .double(d): return String(d)
-        case let .string(s):
-            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            }
-            return s
+        case let .string(s): return CSVText.field(s)
         default: return ""
         }
     }

@@ -171,9 +171,12 @@ public struct FlowRecordWriter {
 
         @inline(__always) static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
+        /// A CSV field as `CSVText.field` writes it.
         mutating func csvField(_ s: String) {
-            if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            let formula = s.utf8.first.map(CSVText.startsFormula) ?? false
+            if formula || s.utf8.contains(where: CSVText.needsQuotes) {
                 byte(0x22)
+                if formula { byte(0x27) }
                 for u in s.utf8 { if u == 0x22 { byte(0x22) }; byte(u) }
                 byte(0x22)
             } else {

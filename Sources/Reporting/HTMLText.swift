@@ -16,27 +16,14 @@ enum HTMLText {
             case "'": out += "&#39;"
             case "\t", "\n": out.unicodeScalars.append(u)
             default:
-                if isInvisibleControl(u) {
-                    out += "[U+" + hex(u.value) + "]"
+                if VisibleText.isInvisibleControl(u) {
+                    out += "[U+" + VisibleText.hex(u.value) + "]"
                 } else {
                     out.unicodeScalars.append(u)
                 }
             }
         }
         return out
-    }
-
-    static func isInvisibleControl(_ u: Unicode.Scalar) -> Bool {
-        switch u.value {
-        case 0x00 ... 0x1F, 0x7F ... 0x9F: return true
-        case 0x200B ... 0x200F, 0x202A ... 0x202E, 0x2060 ... 0x2069, 0xFEFF: return true
-        default: return false
-        }
-    }
-
-    static func hex(_ v: UInt32) -> String {
-        let s = String(v, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
 
     /// An element with escaped text content; `attributes` values are escaped too.

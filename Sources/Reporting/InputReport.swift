@@ -115,7 +115,7 @@ public enum InfoText {
     static func format(_ lines: [(String, String)]) -> String {
         lines.map { k, v in
             let label = k + ":"
-            return label + String(repeating: " ", count: max(1, 17 - label.count)) + v
+            return label + String(repeating: " ", count: max(1, 17 - label.count)) + VisibleText.escape(v)
         }.joined(separator: "\n") + "\n"
     }
 }

@@ -147,6 +147,7 @@ public struct PartialReport: Sendable, Codable {
         guard p.format == formatName, p.version == formatVersion else {
             throw PartialReportError(path: path, message: "format \(p.format) version \(p.version); this borderflow reads \(formatName) version \(formatVersion)")
         }
+        try PartialReportChecks.check(p, path: path)
         return p
     }
 

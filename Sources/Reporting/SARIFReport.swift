@@ -62,8 +62,24 @@ extension ScanReport {
         ])
     }
 
-    /// A relative path as it is; an absolute one as a file: URI (SARIF wants URIs).
+    /// A relative path as a relative reference, an absolute one as a file: URI (SARIF
+    /// wants URIs): every byte but letters, digits, `-._~` and `/` percent-encoded
+    /// (RFC 3986), so `%`, `#`, `?`, spaces and a `:` that would read as a scheme stay
+    /// part of the path.
     func uri(_ path: String) -> String {
-        path.hasPrefix("/") ? "file://" + path : path
+        var out = path.hasPrefix("/") ? "file://" : ""
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"), UInt8(ascii: "0") ... UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out += "%"
+                out.unicodeScalars.append(hex[Int(b >> 4)])
+                out.unicodeScalars.append(hex[Int(b & 15)])
+            }
+        }
+        return out
     }
 }

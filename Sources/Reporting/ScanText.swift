@@ -7,12 +7,14 @@ public enum ScanText {
     public static func render(_ report: ScanReport, colour: Bool) -> String {
         let r = report.result
         func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        // Names, paths and messages may come from captured traffic: shown, never obeyed.
+        let shown = VisibleText.escape
         var out = ""
-        out += paint("borderflow \(report.version)", "1") + " — home: \(report.home.joined(separator: ", "))\n"
+        out += paint("borderflow \(report.version)", "1") + " — home: \(shown(report.home.joined(separator: ", ")))\n"
         out += "inputs: \(report.inputs.count), packets: \(r.packets), flows: \(r.flowCount), cross-border flows: \(r.crossBorderFlows)\n"
         for input in report.inputs {
-            for e in input.errors { out += paint("error: \(input.path): \(e)", "31") + "\n" }
-            for w in input.warnings { out += paint("warning: \(input.path): \(w)", "33") + "\n" }
+            for e in input.errors { out += paint("error: \(shown(input.path)): \(shown(e))", "31") + "\n" }
+            for w in input.warnings { out += paint("warning: \(shown(input.path)): \(shown(w))", "33") + "\n" }
         }
         let findings = r.findings.sorted
         // Countries the findings point at, by bytes.
@@ -27,17 +29,17 @@ public enum ScanText {
         if !byCountry.isEmpty {
             out += "\n" + paint("Countries", "1") + "\n"
             for (c, e) in byCountry.sorted(by: { $0.value.bytes > $1.value.bytes }) {
-                out += "  \(c)  \(e.servers.count) servers  \(bytes(e.bytes))\n"
+                out += "  \(shown(c))  \(e.servers.count) servers  \(bytes(e.bytes))\n"
             }
         }
         out += "\n" + paint("Findings", "1") + (findings.isEmpty ? ": none\n" : "\n")
         for f in findings {
             let sev = f.severity.rawValue.uppercased()
             let code = f.severity == .high ? "31" : f.severity == .medium ? "33" : f.severity == .low ? "36" : "2"
-            let names = f.hostnames.isEmpty ? "" : " (\(f.hostnames.sorted().joined(separator: ", ")))"
-            out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(f.country ?? "??")\n"
-            out += "         \(f.flows) flows, \(f.devices.count) devices, \(bytes(f.bytes)), apps: \(f.apps.sorted().joined(separator: ",")), categories: \(f.categories.sorted().joined(separator: ","))"
-            if let e = f.registryEntry { out += ", registry entry \(e)" }
+            let names = f.hostnames.isEmpty ? "" : " (\(shown(f.hostnames.sorted().joined(separator: ", "))))"
+            out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(f.country ?? "??"))\n"
+            out += "         \(f.flows) flows, \(f.devices.count) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sorted().joined(separator: ","))), categories: \(shown(f.categories.sorted().joined(separator: ",")))"
+            if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
             out += "\n"
         }
         return out

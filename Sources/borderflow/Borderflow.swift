@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reporting
 import CShims
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -44,12 +45,15 @@ struct Borderflow: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CommandFailure {
-            fputs("borderflow: \(failure.description)\n", stderr)
+            printError("borderflow: \(failure.description)")
+            Glibc.exit(2)
+        } catch let failure as ReportFile.Failure {
+            printError("borderflow: \(failure.description)")
             Glibc.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                fputs(fullMessage(for: error) + "\n", stderr)
+                printError(fullMessage(for: error))
                 Glibc.exit(2)
             }
             exit(withError: error)

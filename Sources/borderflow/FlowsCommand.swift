@@ -60,7 +60,7 @@ struct FlowsCommand: ParsableCommand {
 
     func run() throws {
         let policy = try policyOptions.loadIfConfigured()?.policy
-        let inputs = Inputs.expand(paths)
+        let inputs = try expandInputs(paths, quiet: false)
         let out = try OutputTarget(path: output)
         if format == .csv { out.write(FlowRecordReport.csvHeader) }
         let workers = min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, inputs.count)
@@ -83,7 +83,7 @@ struct FlowsCommand: ParsableCommand {
         }
         try out.finish()
         for scan in scans where scan.summary.hasErrors {
-            printError("\(scan.summary.path): " + (scan.summary.openError ?? scan.summary.problems.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")))
+            printError(VisibleText.escape("\(scan.summary.path): " + (scan.summary.openError ?? scan.summary.problems.filter { $0.severity == .error }.map(\.description).joined(separator: "; "))))
         }
         if scans.contains(where: { $0.summary.hasErrors }) { throw ExitCode(2) }
     }

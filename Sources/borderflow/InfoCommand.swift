@@ -41,7 +41,7 @@ struct Info: ParsableCommand {
         let out = try OutputTarget(path: output)
         var failed = false
         var summaries: [CaptureSummary] = []
-        for input in Inputs.expand(paths) {
+        for input in try expandInputs(paths, quiet: false) {
             let summary = CaptureSummary.read(input)
             failed = failed || summary.hasErrors
             switch format {
@@ -55,7 +55,7 @@ struct Info: ParsableCommand {
         if format == .json {
             out.write(JSON.object([("inputs", .array(summaries.map(\.json)))]).rendered(pretty: true) + "\n")
         }
-        out.close()
+        try out.finish()
         if failed { throw ExitCode(2) }
     }
 }

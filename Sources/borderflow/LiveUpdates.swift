@@ -19,8 +19,18 @@ final class LiveUpdates {
             self.path = "standard output"
             return
         }
-        guard let f = fopen(path, "w") else {
-            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+        // Lines appear as they come, so the file cannot be written beside and renamed
+        // over: a symlink at a file's place is refused instead of followed.
+        let f: UnsafeMutablePointer<FILE>?
+        if case .stream = try ReportFile.placement(of: path) {
+            f = fopen(path, "w")
+        } else {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            f = fd < 0 ? nil : fdopen(fd, "w")
+        }
+        guard let f else {
+            let reason = errno == ELOOP ? "it is a symbolic link (name the file itself)" : String(cString: strerror(errno))
+            throw CommandFailure("cannot write \(path): \(reason)")
         }
         file = f
         owned = true
@@ -38,7 +48,8 @@ final class LiveUpdates {
                 ("change", .string(change.rawValue)),
                 ("at", .string(Timestamps.rfc3339(nanoseconds: now, fractionDigits: 6))),
             ] + members)
-            fputs(line.rendered() + "\n", file)
+            var text = line.rendered() + "\n"
+            text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
         }
         fflush(file)
     }

@@ -27,7 +27,9 @@ struct ConfigFile {
         }
         // The basic resolver: every scalar stays a string (all this file holds); the
         // default one compiles and runs its regular expressions, ~1.5 ms of start-up.
-        guard let node = try Yams.compose(yaml: text, .basic), let map = node.mapping else {
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: text, .basic) } catch { throw CommandFailure(ConfigFile.syntaxError(error, path: path)) }
+        guard let node = composed, let map = node.mapping else {
             throw CommandFailure("\(path): expected a mapping (home:, geo:, registry:, fail_on:)")
         }
         var c = ConfigFile()
@@ -46,6 +48,19 @@ struct ConfigFile {
         c.geo = c.geo.map(resolve)
         c.registry = c.registry.map(resolve)
         return c
+    }
+
+    /// `FILE:LINE:COLUMN: error: ...` for a YAML error. Yams' own text quotes the line,
+    /// which would print part of whatever file a mistaken path named: it is not used.
+    static func syntaxError(_ error: any Error, path: String) -> String {
+        let problem: String, mark: Mark?
+        switch error as? YamlError {
+        case let .scanner(_, p, m, _)?, let .parser(_, p, m, _)?, let .composer(_, p, m, _)?: (problem, mark) = (p, m)
+        case let .reader(p, _, _, _)?: (problem, mark) = (p, nil)
+        default: (problem, mark) = ("not YAML", nil)
+        }
+        let place = mark.map { ":\($0.line):\($0.column)" } ?? ""
+        return "\(path)\(place): error: \(VisibleText.escape(problem)) (the config file is not valid YAML)"
     }
 
     /// `--config FILE`, else `./borderflow.yaml` when present, else nothing.

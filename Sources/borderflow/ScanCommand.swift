@@ -113,7 +113,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try policyOptions.load()
-        let all = Inputs.expand(paths)
+        let all = try expandInputs(paths, quiet: quiet)
         // Indexes in the full list, so shards and resumed runs name inputs as one run would.
         let selected = shard?.select(all) ?? Array(all.indices)
 
@@ -123,7 +123,7 @@ struct ScanCommand: ParsableCommand {
         var restored: [Int: PartialReport] = [:]
         if resume, let state {
             for i in selected {
-                if let p = state.load(all[i], index: i, needFlows: includeFlows, fingerprint: fingerprint) { restored[i] = p }
+                if let p = try state.load(all[i], index: i, needFlows: includeFlows, fingerprint: fingerprint) { restored[i] = p }
             }
             if !quiet, !restored.isEmpty { printError("borderflow: resuming: \(restored.count) of \(selected.count) inputs already done") }
         }
@@ -162,7 +162,7 @@ struct ScanCommand: ParsableCommand {
                                         includeFlows: includeFlows, scope: loaded.scope))
         }
         for input in inputs where input.hasErrors {
-            printError("\(input.path): " + input.errors.joined(separator: "; "))
+            printError(VisibleText.escape("\(input.path): " + input.errors.joined(separator: "; ")))
         }
         if inputs.contains(where: \.hasErrors) { throw ExitCode(2) }
         // A partial is one piece of a run: its findings decide the exit status at `merge`.
@@ -207,19 +207,10 @@ func writeReport(_ report: ScanReport, format: ReportFormat, output: String?, ma
     }
 }
 
-/// Writes bytes to FILE through a temporary file and a rename (no half-written result
-/// is ever seen), or to standard output.
+/// Writes bytes to FILE whole (a temporary file created beside it, then renamed), or
+/// to standard output.
 func writeAtomically(_ data: Data, to path: String?) throws {
-    guard let path, path != "-" else {
-        FileHandle.standardOutput.write(data)
-        return
-    }
-    let tmp = path + ".tmp-\(getpid())"
-    do {
-        try data.write(to: URL(fileURLWithPath: tmp))
-        guard rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    } catch {
-        unlink(tmp)
-        throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
-    }
+    let out = try ReportFile(path: path)
+    data.withUnsafeBytes { out.write($0) }
+    try out.finish()
 }

@@ -31,10 +31,24 @@ struct ScanState: Sendable {
     /// does not do.
     /// `fingerprint`: the home, geo data, registry and version of this run; a result saved
     /// under others would carry their verdicts, so it is scanned again.
-    func load(_ input: InputSource, index: Int, needFlows: Bool, fingerprint: String) -> PartialReport? {
-        guard let file = file(for: input), let data = FileManager.default.contents(atPath: file),
-              var p = try? PartialReport.decode(data, path: file), p.inputs.count == 1, p.inputs[0].path == input.displayPath,
-              p.includeFlows || !needFlows, p.policyFingerprint == fingerprint
+    func load(_ input: InputSource, index: Int, needFlows: Bool, fingerprint: String) throws -> PartialReport? {
+        guard let file = file(for: input) else { return nil }
+        var st = stat()
+        guard lstat(file, &st) == 0 else { return nil }   // not done yet
+        // A saved result is a regular file borderflow wrote; anything else there (a
+        // FIFO would block the read, a link could point anywhere) is refused.
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw CommandFailure("\(file): not a regular file; remove it from the state directory and run again")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CommandFailure("cannot read \(file): \(String(cString: strerror(errno)))")
+        }
+        // A file that is not a valid partial (damaged, edited, or crafted) stops the run:
+        // its counts would otherwise go into the report.
+        var p: PartialReport
+        do { p = try PartialReport.decode(data, path: file) } catch { throw CommandFailure("\(error)") }
+        guard p.inputs.count == 1, p.inputs[0].path == input.displayPath, p.includeFlows || !needFlows,
+              p.policyFingerprint == fingerprint
         else { return nil }
         if p.inputs[0].hasErrors { return nil }   // an input that failed is tried again
         p.inputs[0].index = index
