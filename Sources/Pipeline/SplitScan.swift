@@ -43,6 +43,9 @@ final class SplitScan: @unchecked Sendable {
     private let assembly: Mutex<Assembly>
     private let done = Atomic<Int>(0)
 
+    /// Bytes of a segment's pages a reader leaves mapped behind it.
+    static let pagesKept = 4 << 20
+
     /// Tests: every guess is made wrong, so every segment but the first is read again
     /// from the true start (the outcome must not change; only the time does).
     static let misguessForTesting = Atomic<Bool>(false)
@@ -289,9 +292,16 @@ final class SplitScan: @unchecked Sendable {
         var summary = CaptureSummary(path: input.displayPath)
         var steps = ProgressSteps(progress, from: start ?? 0)
         let policy = self.policy, keepFlows = self.keepFlows
+        var readUpTo = start ?? 0
         summary.count(&reader) { record in
             pipeline.process(record) { part.add($0, policy: policy, keepFlows: keepFlows) }
             steps.packet(at: record.offset)
+            // Pages read leave the mapping as the reader goes: at the segment's end,
+            // each worker would have held a whole segment of them.
+            if record.offset - readUpTo >= SplitScan.pagesKept {
+                file.dropPages(readUpTo ..< record.offset)
+                readUpTo = record.offset
+            }
         }
         steps.finish(at: min(limit ?? file.bytes.count, file.bytes.count))
         let handover = pipeline.endSegment()
