@@ -43,6 +43,9 @@ final class SplitScan: @unchecked Sendable {
     private let assembly: Mutex<Assembly>
     private let done = Atomic<Int>(0)
 
+    /// Final flows of one stitch gathered to be judged outside the stitching turn.
+    static let finalFlowsHeld = 1 << 16
+
     /// Bytes of a segment's pages a reader leaves mapped behind it.
     static let pagesKept = 4 << 20
 
@@ -208,6 +211,7 @@ final class SplitScan: @unchecked Sendable {
     private func stitch(segment j: Int, _ readEarlier: consuming Scanned?) -> ScanResult? {
         var scanned = consume readEarlier
         var outcome: SegmentOutcome?
+        var finished: [FinishedFlow] = []
         if !ended {
             if j > 0, scanned == nil || scanned!.start != trueStart || scanned!.startState != trueState {
                 // The guess was wrong (or there was none): read from where the segment
@@ -220,14 +224,22 @@ final class SplitScan: @unchecked Sendable {
             var handover = SegmentHandover()
             swap(&handover, &s.handover)
             var o = SegmentOutcome(summary: s.summary, stats: s.stats, part: s.part)
-            // Final flows are judged as they come, not gathered first: at the flow limit
-            // a segment evicts a table's worth of them.
+            // Final flows are judged after the turn passes on (judging is most of the
+            // work here), but a batch too large to hold (a segment at the flow limit
+            // evicts a table's worth) is judged as it fills, in the turn.
             let index = self.index, policy = self.policy, keepFlows = self.keepFlows
-            stitcher.stitch(consume handover) { o.part.add($0.record(input: index), policy: policy, keepFlows: keepFlows) }
+            let gather: (FinishedFlow) -> Void = { f in
+                if finished.count == SplitScan.finalFlowsHeld {
+                    for g in finished { o.part.add(g.record(input: index), policy: policy, keepFlows: keepFlows) }
+                    finished.removeAll(keepingCapacity: true)
+                }
+                finished.append(f)
+            }
+            stitcher.stitch(consume handover, emit: gather)
             // The input ends here: the reader met its end (or an error) before the
             // limit, or stopped at the limit exactly at the end of the file.
             if j == segments - 1 || (s.stoppedAt ?? file.bytes.count) >= file.bytes.count {
-                stitcher.finish { o.part.add($0.record(input: index), policy: policy, keepFlows: keepFlows) }
+                stitcher.finish(emit: gather)
                 o.stats.noteStitching(stitcher.counts)
                 ended = true
             }
@@ -237,6 +249,10 @@ final class SplitScan: @unchecked Sendable {
         }
         let carried = stitcher.carriedCount
         queue.withLock { $0.release(carried: carried) }
+        if var o = outcome {
+            for f in finished { o.part.add(f.record(input: index), policy: policy, keepFlows: keepFlows) }
+            outcome = o
+        }
 
         assembly.withLock { $0.slots[j] = outcome.map { .ready($0) } ?? .skipped }
         mergeReady()
