@@ -14,7 +14,11 @@ public struct FlowTableConfig: Sendable {
     /// where reading began); the flow goes on in a new record.
     public var activeTimeout: Int64 = 1800 * 1_000_000_000
     /// Live flows at most; past it the longest-idle flows are evicted early (and counted).
+    /// A capture read in segments holds to it across the cuts too (`SegmentStitcher`).
     public var maxFlows: Int = 1 << 20
+    /// Addresses named by DNS answers, remembered per input; answers for new addresses
+    /// past it are dropped (and counted).
+    public var dnsNames: Int = InspectionLimits.dnsNames
     /// How often (capture time) the table looks for flows to end. Ends do not depend
     /// on it (a flow ends at its own next packet after its timeout); it bounds how long
     /// an ended flow waits to be emitted. Each sweep reads every live flow: once a
@@ -45,9 +49,14 @@ public struct FlowTableConfig: Sendable {
 public struct FlowTableStats: Sendable, Equatable {
     public var flowsCreated = 0
     public var flowsEmitted = 0
-    /// Flows ended early because the table was full.
+    /// Flows ended early because the table was full (or, in a capture read in
+    /// segments, because more flows were live across a cut than a table holds).
     public var evictedForCapacity = 0
+    /// Of `evictedForCapacity`, those ended where segments join.
+    public var evictedAcrossSegments = 0
     public var peakLiveFlows = 0
+    /// The table's bound (`FlowTableConfig.maxFlows`), for the report's note.
+    public var maxFlows = 0
     public init() {}
 
     /// The next segment's table: counts add; the peak is the larger one.
@@ -55,7 +64,9 @@ public struct FlowTableStats: Sendable, Equatable {
         flowsCreated += o.flowsCreated
         flowsEmitted += o.flowsEmitted
         evictedForCapacity += o.evictedForCapacity
+        evictedAcrossSegments += o.evictedAcrossSegments
         peakLiveFlows = max(peakLiveFlows, o.peakLiveFlows)
+        maxFlows = max(maxFlows, o.maxFlows)
     }
 }
 
@@ -86,6 +97,7 @@ public struct FlowTable: ~Copyable {
 
     public init(config: FlowTableConfig = FlowTableConfig(), initialCapacity: Int = 1024) {
         self.config = config
+        stats.maxFlows = config.maxFlows
         let capacity = max(16, min(initialCapacity, config.maxFlows))
         flows = .allocate(capacity: capacity)
         slots = .allocate(capacity: FlowTable.slotCount(for: capacity))
@@ -271,15 +283,14 @@ public struct FlowTable: ~Copyable {
 
     /// End of a segment (not of the input): hands over every live flow as it is, in
     /// the order they began, and empties the table.
-    public mutating func drainLive() -> [FlowState] {
+    public mutating func drainLive(_ body: (FlowState) -> Void) {
         var order = Array(0 ..< count)
         order.sort { (flows[$0].first, $0) < (flows[$1].first, $1) }
-        let live = order.map { flows[$0] }
+        for k in order { body(flows[k]) }
         flows.baseAddress?.deinitialize(count: count)
         count = 0
         slots.update(repeating: 0)
         endedKeys.removeAll()
-        return live
     }
 
     private func idleTimeout(_ f: FlowState) -> Int64 { config.idleTimeout(f) }

@@ -25,16 +25,21 @@ public struct NameTable {
 /// was configured to reach), not the CDN name at the end of a CNAME chain.
 public struct DNSNameMap {
     private var map: [IPAddress: UInt32] = [:]
+    /// Addresses kept at most (`InspectionLimits.dnsNames` unless configured).
+    public let limit: Int
+    /// Answers for new addresses that found the map full (reported on the input).
     public private(set) var dropped = 0
 
-    public init() {}
+    public init(limit: Int = InspectionLimits.dnsNames) {
+        self.limit = limit
+    }
 
     public mutating func learn(_ info: DNSMessageInfo, names: inout NameTable) {
         guard let question = info.question, !question.isEmpty else { return }
         let id = names.intern(question)
         for answer in info.answers {
             if case let .address(a) = answer.data {
-                if map.count >= InspectionLimits.dnsNames, map[a] == nil { dropped += 1; continue }
+                if map.count >= limit, map[a] == nil { dropped += 1; continue }
                 map[a] = id
             }
         }

@@ -48,11 +48,12 @@ public enum FlowScan {
             if record.offset >= segmentEnd {
                 let handover = pipeline.endSegment()
                 stats.add(pipeline.stats)
-                if stitcher == nil { stitcher = SegmentStitcher(config: config, activeOrigin: origin!) }
-                for f in stitcher!.stitch(handover) { emit(f.record(input: index)) }
+                // The next pipeline first: the last one's table is let go before stitching.
                 pipeline = PacketPipeline(input: index, config: config, segment: record.offset / segmentBytes)
                 pipeline.table.setActiveOrigin(origin!)
                 segmentEnd = (record.offset / segmentBytes + 1) * segmentBytes
+                if stitcher == nil { stitcher = SegmentStitcher(config: config, activeOrigin: origin!) }
+                stitcher!.stitch(consume handover) { emit($0.record(input: index)) }
             }
             pipeline.process(record, emit: emit)
             steps.packet(at: record.offset)
@@ -60,8 +61,9 @@ public enum FlowScan {
         if stitcher != nil {
             let handover = pipeline.endSegment()
             stats.add(pipeline.stats)
-            for f in stitcher!.stitch(handover) + stitcher!.finish() { emit(f.record(input: index)) }
-            stats.noteJoins(stitcher!.joins)
+            stitcher!.stitch(consume handover) { emit($0.record(input: index)) }
+            stitcher!.finish { emit($0.record(input: index)) }
+            stats.noteStitching(stitcher!.counts)
         } else {
             pipeline.finish(emit: emit)
             stats = pipeline.stats

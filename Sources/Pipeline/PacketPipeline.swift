@@ -17,12 +17,18 @@ public struct PacketStats: Sendable, Equatable {
         fragments.add(o.fragments)
         flows.add(o.flows)
         flowLogs.add(o.flowLogs)
+        dnsNamesDropped += o.dnsNamesDropped
+        dnsNameLimit = max(dnsNameLimit, o.dnsNameLimit)
     }
 
-    /// Conversations joined across segment boundaries were counted once per segment.
-    public mutating func noteJoins(_ joins: Int) {
-        flows.flowsCreated -= joins
-        flows.flowsEmitted -= joins
+    /// What the stitcher did: conversations joined across segment boundaries were
+    /// counted once per segment; flows it evicted and DNS answers it dropped are added.
+    public mutating func noteStitching(_ counts: StitchCounts) {
+        flows.flowsCreated -= counts.joins
+        flows.flowsEmitted -= counts.joins
+        flows.evictedForCapacity += counts.evicted
+        flows.evictedAcrossSegments += counts.evicted
+        dnsNamesDropped += counts.dnsNamesDropped
     }
 
     public var packets = 0
@@ -37,6 +43,9 @@ public struct PacketStats: Sendable, Equatable {
     public var flows = FlowTableStats()
     /// NetFlow/IPFIX export messages found in packets (or a raw flow-log file).
     public var flowLogs = FlowLogStats()
+    /// DNS answers not kept because the name map held `dnsNameLimit` addresses already.
+    public var dnsNamesDropped = 0
+    public var dnsNameLimit = 0
 
     public init() {}
 }
@@ -76,6 +85,8 @@ public struct PacketPipeline: ~Copyable {
         self.input = input
         self.segment = segment
         table = FlowTable(config: config)
+        engine.dnsNames = DNSNameMap(limit: config.dnsNames)
+        stats.dnsNameLimit = config.dnsNames
         decoded = .allocate(capacity: 1)
         decoded.initialize(to: DecodedPacket())
         ended = .allocate(capacity: 1)
@@ -221,7 +232,8 @@ public struct PacketPipeline: ~Copyable {
     /// done after this (its counters are in `stats`).
     public mutating func endSegment() -> SegmentHandover {
         reassembler.finish()
-        for f in table.drainLive() {
+        handover.live.reserveCapacity(table.count)
+        table.drainLive { f in
             var s = f
             let own = engine.ownName(of: f.inspection)
             engine.releaseStream(&s.inspection)
@@ -230,9 +242,7 @@ public struct PacketPipeline: ~Copyable {
         }
         handover.names = engine.dnsNameStrings()
         handover.clock = table.now
-        stats.fragments = reassembler.stats
-        stats.flows = table.stats
-        stats.flowLogs = flowLogs.stats
+        noteCounters()
         var out = SegmentHandover()
         swap(&out, &handover)
         return out
@@ -252,9 +262,15 @@ public struct PacketPipeline: ~Copyable {
         var ended: [FlowState] = []
         table.flush { ended.append($0) }
         for f in ended { emitFlow(f, emit: emit) }
+        noteCounters()
+    }
+
+    /// The counters of the parts, into `stats` (the pipeline's work is done).
+    private mutating func noteCounters() {
         stats.fragments = reassembler.stats
         stats.flows = table.stats
         stats.flowLogs = flowLogs.stats
+        stats.dnsNamesDropped = engine.dnsNames.dropped
     }
 }
 

@@ -27,6 +27,9 @@ public struct SegmentHandover: Sendable {
     public var clock: Int64 = .min
 
     public init() {}
+
+    /// Flows it holds, ended and live.
+    public var flowCount: Int { ended.count + live.count }
 }
 
 /// A final flow: its state and the hostname its record gets.
@@ -44,36 +47,38 @@ public struct FinishedFlow: Sendable {
 public struct SegmentStitcher: Sendable {
     let config: FlowTableConfig
     let activeOrigin: Int64
-    /// Flows live after the segments stitched so far.
-    var carried: [FlowKey: SegmentFlow] = [:]
-    /// DNS answers of the segments stitched so far.
+    /// Flows live after the segments stitched so far: at most `config.maxFlows`, as in
+    /// one table reading the whole capture.
+    var carried = CarriedFlows()
+    /// DNS answers of the segments stitched so far (at most `config.dnsNames` addresses).
     var names: [IPAddress: String] = [:]
     /// The latest packet time so far.
     var clock: Int64 = .min
-    /// Conversations joined across a boundary (one flow, not two).
-    public private(set) var joins = 0
+    /// What the stitching did that the input's report counts.
+    public private(set) var counts = StitchCounts()
+
+    /// Flows carried to the next segment.
+    public var carriedCount: Int { carried.count }
 
     public init(config: FlowTableConfig, activeOrigin: Int64) {
         self.config = config
         self.activeOrigin = activeOrigin
     }
 
-    /// Takes the next segment's handover; returns the flows that are now final.
-    public mutating func stitch(_ h: SegmentHandover) -> [FinishedFlow] {
-        var out: [FinishedFlow] = []
-        out.reserveCapacity(h.ended.count + carried.count)
-        var next: [FlowKey: SegmentFlow] = [:]
-        next.reserveCapacity(h.live.count + carried.count)
+    /// Takes the next segment's handover; the flows that are now final go to `emit`, in
+    /// order (as they come: a segment at the flow limit evicts a table's worth at once).
+    public mutating func stitch(_ handover: consuming SegmentHandover, emit: (FinishedFlow) -> Void) {
+        var h = consume handover
         // Per conversation joined here: the record its later records (after
         // active-timeout cuts) go on from.
         var chains: [FlowKey: SegmentFlow] = [:]
 
-        func take(_ x: SegmentFlow, live: Bool) {
+        /// The flow `x` becomes: joined to or handed on from the flow carried (or
+        /// chained) for its key, or `x` as it is. A carried flow that does not go on,
+        /// or is cut at an active-timeout mark, is emitted here.
+        func take(_ x: SegmentFlow) -> SegmentFlow {
+            guard x.state.isSegmentHead else { return x }
             let key = x.state.key
-            guard x.state.isSegmentHead else {
-                if live { next[key] = x } else { out.append(finished(x)) }
-                return
-            }
             var y = x
             var link: SegmentFlow?
             if !chains.isEmpty, let previous = chains[key] {
@@ -81,55 +86,78 @@ public struct SegmentStitcher: Sendable {
                 link = y
             } else if !carried.isEmpty, let f = carried.removeValue(forKey: key) {
                 if f.state.goesOn(with: x.state, config: config) {
-                    joins += 1
+                    counts.joins += 1
                     if window(f.state.first) == window(x.state.first) {
                         y = join(f, x)
                     } else {
                         var cut = f
                         cut.state.end = .active
-                        out.append(finished(cut, dnsName: nil))
+                        emit(finished(cut, dnsName: nil))
                         y = handOn(f, x)
                     }
                     link = y
                 } else {
-                    out.append(finished(ending(f), dnsName: nil))
+                    emit(finished(ending(f), dnsName: nil))
                 }
             }
             // Only joined conversations need remembering: a later record of a key that
             // stood alone is as exact as it is (and finds nothing carried either).
             if let link { chains[key] = link }
             y.state.marks &= ~SegmentMark.head
-            if live { next[key] = y } else { out.append(finished(y)) }
+            return y
         }
 
-        for x in h.ended { take(x, live: false) }
-        for x in h.live { take(x, live: true) }
+        for x in h.ended { emit(finished(take(x))) }
+        for i in h.live.indices { h.live[i] = take(h.live[i]) }
         // Flows from before with no packet here: ended if the segment's clock passed
         // their idle timeout (a sweep would have ended them), else carried on.
         var expired: [SegmentFlow] = []
-        for (key, f) in carried {
-            if next[key] != nil || (h.clock != .min && Time.between(f.state.last, h.clock) >= config.idleTimeout(f.state)) {
-                expired.append(ending(f))
-            } else {
-                next[key] = f
-            }
+        if h.clock != .min {
+            let clock = h.clock, config = config
+            expired = carried.removeAll { Time.between($0.state.last, clock) >= config.idleTimeout($0.state) }
+            for k in expired.indices { expired[k] = ending(expired[k]) }
         }
-        for k in SegmentStitcher.orderBegun(expired) { out.append(finished(expired[k], dnsName: nil)) }
-        carried = next
+        evict(toMakeRoomFor: h.live.count, emit: emit)
+        carried.reserve(carried.count + h.live.count)
+        for y in h.live {
+            // A flow of the same key still carried had no packet since its timeout.
+            if let old = carried.insert(y) { expired.append(ending(old)) }
+        }
+        h.live = []
+        for k in SegmentStitcher.orderBegun(expired) { emit(finished(expired[k], dnsName: nil)) }
         if h.clock > clock { clock = h.clock }
         learn(h.names)
-        return out
     }
 
     /// End of the input: every flow still live ends, in the order they began.
-    public mutating func finish() -> [FinishedFlow] {
-        let live = Array(carried.values)
-        carried = [:]
-        return SegmentStitcher.orderBegun(live).map { k in
+    public mutating func finish(emit: (FinishedFlow) -> Void) {
+        let live = carried.takeAll()
+        for k in SegmentStitcher.orderBegun(live) {
             var e = live[k]
             e.state.end = FlowTable.endAtEndOfInput(e.state, now: clock, config: config)
-            return finished(e, dnsName: nil)
+            emit(finished(e, dnsName: nil))
         }
+    }
+
+    /// Keeps the carried flows within `config.maxFlows` once `arriving` more join them:
+    /// the flows idle longest (earliest last packet; ties by key hash, then position)
+    /// end as `.evicted`, as the table evicts its longest-idle flows when full. Only
+    /// flows from before are candidates: the arriving ones had packets in the segment
+    /// just read, and are never more than a table holds.
+    private mutating func evict(toMakeRoomFor arriving: Int, emit: (FinishedFlow) -> Void) {
+        let excess = min(carried.count, carried.count + arriving - config.maxFlows)
+        guard excess > 0 else { return }
+        var rank = carried.flows.indices.map { (last: carried[$0].state.last, hash: carried[$0].state.key.hash64, at: $0) }
+        rank.sort { ($0.last, $0.hash, $0.at) < ($1.last, $1.hash, $1.at) }
+        let evicted = rank.prefix(excess).map(\.at)
+        rank = []
+        for position in evicted {
+            var e = carried[position]
+            e.state.end = .evicted
+            emit(finished(e, dnsName: nil))
+        }
+        carried.remove(positions: evicted)
+        counts.evicted += excess
     }
 
     /// Positions of `flows` in the order they began (ties by key hash, then position):
@@ -172,16 +200,31 @@ public struct SegmentStitcher: Sendable {
     }
 
     /// Adds a segment's DNS answers (later answers win), within the same bound as
-    /// one input's map; past it, new addresses are taken in address order.
+    /// one input's map; past it, new addresses are taken in address order, and those
+    /// that find the map full are counted.
     private mutating func learn(_ new: [IPAddress: String]) {
-        if names.count + new.count <= InspectionLimits.dnsNames {
+        if names.count + new.count <= config.dnsNames {
             names.merge(new) { _, later in later }
             return
         }
-        for a in new.keys.sorted() where names[a] != nil || names.count < InspectionLimits.dnsNames {
-            names[a] = new[a]
+        for a in new.keys.sorted() {
+            if names[a] != nil || names.count < config.dnsNames {
+                names[a] = new[a]
+            } else {
+                counts.dnsNamesDropped += 1
+            }
         }
     }
+}
+
+/// What a stitcher did to an input's flows, for its report.
+public struct StitchCounts: Sendable, Equatable {
+    /// Conversations joined across a boundary (one flow, not two).
+    public var joins = 0
+    /// Flows ended early: more were live across a boundary than `FlowTableConfig.maxFlows`.
+    public var evicted = 0
+    /// DNS answers of later segments not kept: the input's name map was full.
+    public var dnsNamesDropped = 0
 }
 
 extension FinishedFlow {

@@ -28,7 +28,7 @@ final class SplitScan: @unchecked Sendable {
     let segments: Int
 
     /// Segments read and waiting for their turn to be stitched, in order.
-    private let queue: Mutex<StitchQueue>
+    private let queue: Monitor<StitchQueue>
     // What follows is touched only by the worker holding the stitching turn (see
     // `StitchQueue`), one segment after another.
     private var stitcher: SegmentStitcher
@@ -43,6 +43,12 @@ final class SplitScan: @unchecked Sendable {
     private let assembly: Mutex<Assembly>
     private let done = Atomic<Int>(0)
 
+    /// Final flows of one stitch gathered to be judged outside the stitching turn.
+    static let finalFlowsHeld = 1 << 16
+
+    /// Bytes of a segment's pages a reader leaves mapped behind it.
+    static let pagesKept = 4 << 20
+
     /// Tests: every guess is made wrong, so every segment but the first is read again
     /// from the true start (the outcome must not change; only the time does).
     static let misguessForTesting = Atomic<Bool>(false)
@@ -53,6 +59,13 @@ final class SplitScan: @unchecked Sendable {
     /// turn, which left one of two workers idle for most of an archive of files a
     /// little over one segment long. A segment left here holds what was read of it
     /// until its turn; stitching is quick next to reading, so few wait at a time.
+    ///
+    /// Work in flight is bounded by the flows it holds: while the flows carried across
+    /// the last cut, waiting here and being stitched are more than `readAheadFlows`,
+    /// only the next segment is read. Captures of ordinary traffic never get there; one
+    /// of many short flows (hostile, or a scan of the address space) then reads one
+    /// segment at a time, so its memory stays that of the stitcher and one table,
+    /// instead of growing with every worker holding a table's worth.
     struct StitchQueue: Sendable {
         enum Slot: Sendable { case pending, read(Scanned?), taken }
         var slots: [Slot]
@@ -60,8 +73,26 @@ final class SplitScan: @unchecked Sendable {
         var next = 0
         /// A worker holds the turn.
         var stitching = false
+        /// Flows held: carried by the stitcher after the last stitch, in the handovers
+        /// of segments waiting here, and in the one being stitched.
+        var carriedFlows = 0
+        var waitingFlows = 0
+        var stitchingFlows = 0
+        let readAheadFlows: Int
 
-        init(count: Int) { slots = Array(repeating: .pending, count: count) }
+        init(count: Int, readAheadFlows: Int) {
+            slots = Array(repeating: .pending, count: count)
+            self.readAheadFlows = readAheadFlows
+        }
+
+        /// Whether segment `k` may be read now. The next segment always may, so the
+        /// queue always drains.
+        func admits(_ k: Int) -> Bool { k <= next || carriedFlows + waitingFlows + stitchingFlows <= readAheadFlows }
+
+        mutating func put(_ k: Int, _ scanned: Scanned?) {
+            slots[k] = .read(scanned)
+            waitingFlows += scanned?.handover.flowCount ?? 0
+        }
 
         /// The next segment and what was read of it, with the turn; nil when it is not
         /// read yet, or another worker holds the turn.
@@ -69,13 +100,18 @@ final class SplitScan: @unchecked Sendable {
             guard !stitching, next < slots.count, case let .read(scanned) = slots[next] else { return nil }
             slots[next] = .taken
             stitching = true
+            stitchingFlows = scanned?.handover.flowCount ?? 0
+            waitingFlows -= stitchingFlows
             return (next, scanned)
         }
 
-        /// The turn passes on (the next segment may be stitched by any worker).
-        mutating func release() {
+        /// The turn passes on (the next segment may be stitched by any worker);
+        /// `carried`: what the stitcher carries now.
+        mutating func release(carried: Int) {
             next += 1
             stitching = false
+            stitchingFlows = 0
+            carriedFlows = carried
         }
     }
 
@@ -145,7 +181,8 @@ final class SplitScan: @unchecked Sendable {
             if k > 0, k < segments, byIndex[k] == nil { byIndex[k] = c }
         }
         candidates = byIndex
-        queue = Mutex(StitchQueue(count: segments))
+        // Half a table's worth: captures of ordinary traffic carry far fewer.
+        queue = Monitor(StitchQueue(count: segments, readAheadFlows: config.maxFlows / 2))
         stitcher = SegmentStitcher(config: config, activeOrigin: origin)
         trueState = firstState
         assembly = Mutex(Assembly(slots: Array(repeating: .waiting, count: segments)))
@@ -153,15 +190,17 @@ final class SplitScan: @unchecked Sendable {
 
     /// Reads segment `k` from its guessed start, then stitches every segment that is
     /// next in order and read (its own, and those other workers left), finishing their
-    /// flows. Never waits for another worker. The worker that completes the last
-    /// segment assembles the input's result.
+    /// flows. Waits for another worker only while the flows in flight are many
+    /// (`StitchQueue.admits`). The worker that completes the last segment assembles
+    /// the input's result.
     func run(segment k: Int) -> ScanResult? {
+        queue.wait { $0.admits(k) }
         let guessed = k == 0 ? read(from: nil, state: firstState, segment: 0)
             : candidates[k].map { read(from: $0, state: firstState, segment: k) }
-        queue.withLock { $0.slots[k] = .read(guessed) }
+        queue.withLock { $0.put(k, guessed) }
         var result: ScanResult?
         while let (j, readEarlier) = queue.withLock({ $0.claim() }) {
-            if let assembled = stitch(segment: j, readEarlier) { result = assembled }
+            if let assembled = stitch(segment: j, consume readEarlier) { result = assembled }
         }
         return result
     }
@@ -169,38 +208,53 @@ final class SplitScan: @unchecked Sendable {
     /// Stitches segment `j`, read from its guess (`readEarlier`; nil: no guess), or
     /// again from the true start. The caller holds the turn and passes it on here once
     /// the stitcher is done; then the segment's flows are finished and merged.
-    private func stitch(segment j: Int, _ readEarlier: Scanned?) -> ScanResult? {
-        var scanned = readEarlier
+    private func stitch(segment j: Int, _ readEarlier: consuming Scanned?) -> ScanResult? {
+        var scanned = consume readEarlier
+        var outcome: SegmentOutcome?
         var finished: [FinishedFlow] = []
-        var joins = 0
-        let skip = ended
-        if !skip {
+        if !ended {
             if j > 0, scanned == nil || scanned!.start != trueStart || scanned!.startState != trueState {
                 // The guess was wrong (or there was none): read from where the segment
                 // before truly stopped. Nothing later waits on a guess, so this is safe.
                 scanned = read(from: trueStart!, state: trueState, segment: j)
             }
-            finished = stitcher.stitch(scanned!.handover)
+            var s = scanned!
+            scanned = nil
+            // Moved out, so that the stitcher's changes to it copy nothing.
+            var handover = SegmentHandover()
+            swap(&handover, &s.handover)
+            var o = SegmentOutcome(summary: s.summary, stats: s.stats, part: s.part)
+            // Final flows are judged after the turn passes on (judging is most of the
+            // work here), but a batch too large to hold (a segment at the flow limit
+            // evicts a table's worth) is judged as it fills, in the turn.
+            let index = self.index, policy = self.policy, keepFlows = self.keepFlows
+            let gather: (FinishedFlow) -> Void = { f in
+                if finished.count == SplitScan.finalFlowsHeld {
+                    for g in finished { o.part.add(g.record(input: index), policy: policy, keepFlows: keepFlows) }
+                    finished.removeAll(keepingCapacity: true)
+                }
+                finished.append(f)
+            }
+            stitcher.stitch(consume handover, emit: gather)
             // The input ends here: the reader met its end (or an error) before the
             // limit, or stopped at the limit exactly at the end of the file.
-            if j == segments - 1 || (scanned!.stoppedAt ?? file.bytes.count) >= file.bytes.count {
-                finished += stitcher.finish()
-                joins = stitcher.joins
+            if j == segments - 1 || (s.stoppedAt ?? file.bytes.count) >= file.bytes.count {
+                stitcher.finish(emit: gather)
+                o.stats.noteStitching(stitcher.counts)
                 ended = true
             }
-            trueStart = scanned!.stoppedAt
-            trueState = scanned!.endState
+            trueStart = s.stoppedAt
+            trueState = s.endState
+            outcome = o
         }
-        queue.withLock { $0.release() }
+        let carried = stitcher.carriedCount
+        queue.withLock { $0.release(carried: carried) }
+        if var o = outcome {
+            for f in finished { o.part.add(f.record(input: index), policy: policy, keepFlows: keepFlows) }
+            outcome = o
+        }
 
-        if !skip, let s = scanned {
-            var outcome = SegmentOutcome(summary: s.summary, stats: s.stats, part: s.part)
-            outcome.stats.noteJoins(joins)
-            for f in finished { outcome.part.add(f.record(input: index), policy: policy, keepFlows: keepFlows) }
-            assembly.withLock { $0.slots[j] = .ready(outcome) }
-        } else {
-            assembly.withLock { $0.slots[j] = .skipped }
-        }
+        assembly.withLock { $0.slots[j] = outcome.map { .ready($0) } ?? .skipped }
         mergeReady()
         if done.add(1, ordering: .acquiringAndReleasing).newValue == segments { return assemble() }
         return nil
@@ -254,9 +308,16 @@ final class SplitScan: @unchecked Sendable {
         var summary = CaptureSummary(path: input.displayPath)
         var steps = ProgressSteps(progress, from: start ?? 0)
         let policy = self.policy, keepFlows = self.keepFlows
+        var readUpTo = start ?? 0
         summary.count(&reader) { record in
             pipeline.process(record) { part.add($0, policy: policy, keepFlows: keepFlows) }
             steps.packet(at: record.offset)
+            // Pages read leave the mapping as the reader goes: at the segment's end,
+            // each worker would have held a whole segment of them.
+            if record.offset - readUpTo >= SplitScan.pagesKept {
+                file.dropPages(readUpTo ..< record.offset)
+                readUpTo = record.offset
+            }
         }
         steps.finish(at: min(limit ?? file.bytes.count, file.bytes.count))
         let handover = pipeline.endSegment()

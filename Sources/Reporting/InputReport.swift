@@ -126,8 +126,15 @@ extension InputScan {
         guard case var .object(members) = summary.json else { return summary.json }
         let s = stats
         var notes: [JSON] = []
-        if s.flows.evictedForCapacity > 0 {
-            notes.append(.object([("message", .string("\(s.flows.evictedForCapacity) flows ended early: the flow table was full (\(s.flows.peakLiveFlows) live flows)")), ("layer", .string("flows"))]))
+        let evictedByTable = s.flows.evictedForCapacity - s.flows.evictedAcrossSegments
+        if evictedByTable > 0 {
+            notes.append(.object([("message", .string("\(evictedByTable) flows ended early: the flow table was full (\(s.flows.peakLiveFlows) live flows)")), ("layer", .string("flows"))]))
+        }
+        if s.flows.evictedAcrossSegments > 0 {
+            notes.append(.object([("message", .string("\(s.flows.evictedAcrossSegments) flows ended early where segments join: more flows were live across a cut than the flow table holds (\(s.flows.maxFlows))")), ("layer", .string("flows"))]))
+        }
+        if s.dnsNamesDropped > 0 {
+            notes.append(.object([("message", .string("\(s.dnsNamesDropped) DNS answers not kept: the name map was full (\(s.dnsNameLimit) addresses); hostname matches for those addresses may be missing, so registry verdicts based on DNS names may differ")), ("layer", .string("dns"))]))
         }
         if s.fragments.incomplete > 0 {
             notes.append(.object([("message", .string("\(s.fragments.incomplete) fragmented datagrams never completed (their fragments are not in any flow)")), ("layer", .string("fragments"))]))
