@@ -56,48 +56,48 @@ public enum RegistryLoader {
                 continue
             }
             if let previous = seenIDs[id] {
-                fail(idLine, "duplicate id \(id) (first at line \(previous))")
+                fail(idLine, "duplicate id \(quoted(id)) (first at line \(previous))")
             } else {
                 seenIDs[id] = idLine
             }
             var country = ""
             if let (c, line) = r.country {
                 if c.count == 2, c.allSatisfy({ $0.isASCII && $0.isUppercase }) { country = c } else {
-                    fail(line, "country `\(c)` is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. DE)")
+                    fail(line, "country `\(quoted(c))` is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. DE)")
                 }
             } else {
-                fail(r.line, "entry \(id) has no `country`")
+                fail(r.line, "entry \(quoted(id)) has no `country`")
             }
             var addresses: [AddressPrefix] = []
             for (a, line) in r.addresses {
                 if let p = AddressPrefix(a) { addresses.append(p) } else {
-                    fail(line, "`\(a)` is not an IP address or CIDR prefix (host bits must be zero, e.g. 203.0.113.0/24)")
+                    fail(line, "`\(quoted(a))` is not an IP address or CIDR prefix (host bits must be zero, e.g. 203.0.113.0/24)")
                 }
             }
             var hostnames: [HostnamePattern] = []
             for (h, line) in r.hostnames {
                 if let p = HostnamePattern(h) { hostnames.append(p) } else {
-                    fail(line, "`\(h)` is not a hostname or `*.` wildcard (e.g. mqtt.example.com, *.ota.example.com)")
+                    fail(line, "`\(quoted(h))` is not a hostname or `*.` wildcard (e.g. mqtt.example.com, *.ota.example.com)")
                 }
             }
             if r.addresses.isEmpty, r.hostnames.isEmpty {
-                fail(r.line, "entry \(id) lists no addresses and no hostnames: it can never match")
+                fail(r.line, "entry \(quoted(id)) lists no addresses and no hostnames: it can never match")
             }
             var purposes: [String] = []
             for (p, line) in r.purposes {
                 if Categories.all.contains(p) { purposes.append(p) } else {
-                    fail(line, "unknown purpose `\(p)`; purposes are: \(Categories.all.joined(separator: ", "))")
+                    fail(line, "unknown purpose `\(quoted(p))`; purposes are: \(Categories.all.joined(separator: ", "))")
                 }
             }
-            if r.purposes.isEmpty { fail(r.line, "entry \(id) has no `purposes`") }
+            if r.purposes.isEmpty { fail(r.line, "entry \(quoted(id)) has no `purposes`") }
             var from: Day?, until: Day?
             if let (t, line) = r.validFrom {
                 from = Day(t)
-                if from == nil { fail(line, "valid_from `\(t)` is not a date (YYYY-MM-DD)") }
+                if from == nil { fail(line, "valid_from `\(quoted(t))` is not a date (YYYY-MM-DD)") }
             }
             if let (t, line) = r.validUntil {
                 until = Day(t)
-                if until == nil { fail(line, "valid_until `\(t)` is not a date (YYYY-MM-DD)") }
+                if until == nil { fail(line, "valid_until `\(quoted(t))` is not a date (YYYY-MM-DD)") }
             }
             if let from, let until, until < from {
                 fail(r.validUntil?.1 ?? r.line, "valid_until \(until) is before valid_from \(from)")
@@ -105,7 +105,7 @@ public enum RegistryLoader {
             for a in addresses {
                 if let other = seenAddresses[a], other != id {
                     problems.append(RegistryProblem(file: file, line: r.line, severity: .warning,
-                                                    message: "address \(a) of \(id) is also listed by \(other)"))
+                                                    message: "address \(a) of \(quoted(id)) is also listed by \(quoted(other))"))
                 } else {
                     seenAddresses[a] = id
                 }
@@ -113,7 +113,7 @@ public enum RegistryLoader {
             for h in hostnames {
                 if let other = seenHostnames[h], other != id {
                     problems.append(RegistryProblem(file: file, line: r.line, severity: .warning,
-                                                    message: "hostname \(h) of \(id) is also listed by \(other)"))
+                                                    message: "hostname \(h) of \(quoted(id)) is also listed by \(quoted(other))"))
                 } else {
                     seenHostnames[h] = id
                 }
@@ -134,11 +134,9 @@ enum YAMLRegistry {
             // The basic resolver: every scalar stays a string (all this file holds); the
             // default one compiles and runs its regular expressions, ~1.5 ms of start-up.
             root = try Yams.compose(yaml: text, .basic)
-        } catch let error as YamlError {
-            problems.append(RegistryProblem(file: file, line: yamlLine(error), message: "not valid YAML: \(error)"))
-            return []
         } catch {
-            problems.append(RegistryProblem(file: file, line: 0, message: "not valid YAML: \(error)"))
+            let (problem, line, _) = YAMLProblem.describe(error)
+            problems.append(RegistryProblem(file: file, line: line ?? 0, message: "not valid YAML: \(problem)"))
             return []
         }
         guard let root, let map = root.mapping else {
@@ -172,7 +170,7 @@ enum YAMLRegistry {
                 case "valid_from": e.validFrom = scalar(v)
                 case "valid_until": e.validUntil = scalar(v)
                 default:
-                    problems.append(RegistryProblem(file: file, line: line(k), severity: .warning, message: "unknown key `\(key)` ignored"))
+                    problems.append(RegistryProblem(file: file, line: line(k), severity: .warning, message: "unknown key `\(quoted(key))` ignored"))
                 }
             }
             out.append(e)
@@ -191,18 +189,12 @@ enum YAMLRegistry {
     static func strings(_ n: Node, _ key: String, _ file: String, _ problems: inout [RegistryProblem]) -> [(String, Int)] {
         if let s = scalar(n) { return [s] }
         guard let seq = n.sequence else {
-            problems.append(RegistryProblem(file: file, line: line(n), message: "`\(key)` must be a list"))
+            problems.append(RegistryProblem(file: file, line: line(n), message: "`\(quoted(key))` must be a list"))
             return []
         }
         return seq.compactMap { scalar($0) }
     }
 
-    static func yamlLine(_ e: YamlError) -> Int {
-        switch e {
-        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
-        default: return 0
-        }
-    }
 }
 
 enum CSVRegistry {
@@ -212,11 +204,7 @@ enum CSVRegistry {
         var out: [RegistryLoader.RawEntry] = []
         var byID: [String: Int] = [:]
         var header: [String] = []
-        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lineNo = n + 1
-            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            let fields = splitCSV(line)
+        for (lineNo, fields) in records(text) {
             if header.isEmpty {
                 header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 let expected = ["id", "operator", "country", "endpoint", "purposes", "valid_from", "valid_until"]
@@ -232,54 +220,74 @@ enum CSVRegistry {
             }
             let f = fields.map { $0.trimmingCharacters(in: .whitespaces) }
             let id = f[0]
-            var e: RegistryLoader.RawEntry
-            if let i = byID[id] { e = out[i] } else {
-                e = RegistryLoader.RawEntry(line: lineNo)
+            // Rows of an id already seen add to its entry in place (a copy per row made
+            // loading quadratic in the rows of one id).
+            let i: Int
+            if let known = byID[id] { i = known } else {
+                var e = RegistryLoader.RawEntry(line: lineNo)
                 e.id = (id, lineNo)
                 e.operatorName = (f[1], lineNo)
                 e.country = (f[2], lineNo)
                 e.purposes = f[4].split(separator: ";").map { (String($0).trimmingCharacters(in: .whitespaces), lineNo) }
                 if !f[5].isEmpty { e.validFrom = (f[5], lineNo) }
                 if !f[6].isEmpty { e.validUntil = (f[6], lineNo) }
+                i = out.count
+                byID[id] = i
+                out.append(e)
             }
             let endpoint = f[3]
             if endpoint.isEmpty {
                 problems.append(RegistryProblem(file: file, line: lineNo, message: "empty endpoint"))
             } else if endpoint.first!.isNumber || endpoint.contains(":") {
-                e.addresses.append((endpoint, lineNo))
+                out[i].addresses.append((endpoint, lineNo))
             } else {
-                e.hostnames.append((endpoint, lineNo))
-            }
-            if let i = byID[id] { out[i] = e } else {
-                byID[id] = out.count
-                out.append(e)
+                out[i].hostnames.append((endpoint, lineNo))
             }
         }
         if header.isEmpty { problems.append(RegistryProblem(file: file, line: 1, message: "empty registry")) }
         return out
     }
 
-    /// RFC 4180 fields: commas inside double quotes, "" for a quote.
-    static func splitCSV(_ line: String) -> [String] {
+    /// RFC 4180 records, each with the line it starts on: commas and line breaks inside
+    /// double quotes, "" for a quote. Blank lines and `#` comments between records are
+    /// skipped; a quote left open at the end closes there.
+    static func records(_ text: String) -> [(line: Int, fields: [String])] {
+        var out: [(line: Int, fields: [String])] = []
         var fields: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var quoted = false
-        var chars = Array(line)[...]
-        while let c = chars.popFirst() {
+        var start = 0
+        for (n, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.last == "\r" ? raw.dropLast() : raw[...]
             if quoted {
-                if c == "\"" {
-                    if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { current.append(c) }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(current)
-                current = ""
+                current.append("\n")
             } else {
-                current.append(c)
+                if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.first == "#" { continue }
+                start = n + 1
+            }
+            var chars = line[...]
+            while let c = chars.popFirst() {
+                if quoted {
+                    if c == "\"" {
+                        if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
+                    } else { current.append(c) }
+                } else if c == "\"" {
+                    quoted = true
+                } else if c == "," {
+                    fields.append(String(current))
+                    current = String.UnicodeScalarView()
+                } else {
+                    current.append(c)
+                }
+            }
+            if !quoted {
+                fields.append(String(current))
+                out.append((start, fields))
+                fields = []
+                current = String.UnicodeScalarView()
             }
         }
-        fields.append(current)
-        return fields
+        if quoted { fields.append(String(current)); out.append((start, fields)) }
+        return out
     }
 }

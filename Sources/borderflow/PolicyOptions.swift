@@ -50,16 +50,10 @@ struct ConfigFile {
         return c
     }
 
-    /// `FILE:LINE:COLUMN: error: ...` for a YAML error. Yams' own text quotes the line,
-    /// which would print part of whatever file a mistaken path named: it is not used.
+    /// `FILE:LINE:COLUMN: error: ...` for a YAML error, without quoting the file.
     static func syntaxError(_ error: any Error, path: String) -> String {
-        let problem: String, mark: Mark?
-        switch error as? YamlError {
-        case let .scanner(_, p, m, _)?, let .parser(_, p, m, _)?, let .composer(_, p, m, _)?: (problem, mark) = (p, m)
-        case let .reader(p, _, _, _)?: (problem, mark) = (p, nil)
-        default: (problem, mark) = ("not YAML", nil)
-        }
-        let place = mark.map { ":\($0.line):\($0.column)" } ?? ""
+        let (problem, line, column) = YAMLProblem.describe(error)
+        let place = line.map { ":\($0)" + (column.map { ":\($0)" } ?? "") } ?? ""
         return "\(path)\(place): error: \(VisibleText.escape(problem)) (the config file is not valid YAML)"
     }
 

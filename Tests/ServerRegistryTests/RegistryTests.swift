@@ -157,3 +157,48 @@ func t(_ day: String) -> Int64 { Int64(Day(day)!.days) * 86_400 * 1_000_000_000 
         }
     }
 }
+
+/// Registries that are hostile or not registries at all.
+@Suite struct HostileRegistryTests {
+    @Test func csvFieldsMayHoldQuotedLineBreaks() {
+        let quotedOperator = #""Example"# + "\n" + #"Cloud, ""EU""""#
+        let text = [
+            "id,operator,country,endpoint,purposes,valid_from,valid_until",
+            "R-1,\(quotedOperator),DE,203.0.113.7,telemetry,2026-01-01,",
+            "# a comment between records",
+            "R-1,\(quotedOperator),DE,mqtt.example.de,telemetry,2026-01-01,",
+            "R-2,Other,FR,198.51.100.0/24,telemetry,,",
+        ].joined(separator: "\r\n")
+        let (registry, problems) = RegistryLoader.load(text: text, file: "r.csv")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(registry.entries.count == 2)
+        let first = registry.entries.first { $0.id == "R-1" }
+        #expect(first?.operatorName == "Example\nCloud, \"EU\"")
+        #expect(first?.addresses.count == 1 && first?.hostnames.count == 1)
+        #expect(registry.entries.first { $0.id == "R-2" }?.line == 7)   // records of two lines each before it
+    }
+
+    @Test func anotherFilesContentIsNeverEchoed() {
+        let secret = "root:$6$SECRETHASHSECRETHASH:19000:0:99999:7:::"
+        for text in [secret + "\n" + secret + "\n", "key: [unclosed\n" + secret + "\n", "servers: x\n" + secret + "\n"] {
+            let (_, problems) = RegistryLoader.load(text: text, file: "/etc/shadow")
+            #expect(!problems.isEmpty)
+            for p in problems { #expect(!p.description.contains("SECRETHASH"), "\(p)") }
+        }
+    }
+
+    @Test func aYAMLErrorNamesItsLine() {
+        let (_, problems) = RegistryLoader.load(text: "servers:\n  - id: A\n    addresses: [1.2.3.4\n", file: "r.yaml")
+        #expect(problems.count == 1)
+        #expect(problems.first.map { $0.line > 0 && $0.severity == .error } == true)
+        #expect(problems.first?.description.hasPrefix("r.yaml:") == true)
+    }
+
+    @Test func manyRowsOfOneIdLoadWhole() {
+        var text = "id,operator,country,endpoint,purposes,valid_from,valid_until\n"
+        for i in 0 ..< 20_000 { text += "R-1,Op,DE,52.\(i >> 16 & 255).\(i >> 8 & 255).\(i & 255),telemetry,,\n" }
+        let (registry, problems) = RegistryLoader.load(text: text, file: "r.csv")
+        #expect(problems.isEmpty)
+        #expect(registry.entries.count == 1 && registry.entries[0].addresses.count == 20_000)
+    }
+}
