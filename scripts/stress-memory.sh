@@ -6,14 +6,7 @@
 #   scripts/stress-memory.sh               1M 2M 4M, captures in /tmp/borderflow-stress
 #   scripts/stress-memory.sh 250000 8000000  other sizes (flows)
 #   BORDERFLOW=path/to/borderflow scripts/stress-memory.sh   another build (no build step)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-dir=${BORDERFLOW_STRESS_DIR:-/tmp/borderflow-stress}
-mkdir -p "$dir"
-if [ -z "${BORDERFLOW:-}" ]; then
-    scripts/build-release.sh >&2
-    BORDERFLOW=.build/release/borderflow
-fi
+source "$(dirname "$0")/stress-setup.sh"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000000 2000000 4000000)
 

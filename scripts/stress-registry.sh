@@ -5,14 +5,7 @@
 #   scripts/stress-registry.sh              100 MB each, files in /tmp/borderflow-stress
 #   scripts/stress-registry.sh 20           another size (MB)
 #   BORDERFLOW=path/to/borderflow scripts/stress-registry.sh   another build (no build step)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-dir=${BORDERFLOW_STRESS_DIR:-/tmp/borderflow-stress}
-mkdir -p "$dir"
-if [ -z "${BORDERFLOW:-}" ]; then
-    scripts/build-release.sh >&2
-    BORDERFLOW=.build/release/borderflow
-fi
+source "$(dirname "$0")/stress-setup.sh"
 mb=${1:-100}
 python3 - "$dir" "$mb" <<'PY'
 import sys
