@@ -62,11 +62,3 @@ public enum FlowRecordReport {
         }
     }
 }
-
-extension String {
-    func replacingOccurrences(of target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
-    }
-}
