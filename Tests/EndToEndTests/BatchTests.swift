@@ -10,7 +10,7 @@ import TestSupport
 import WireBytes
 
 /// Batch runs: the report does not depend on the worker count, on sharding, or on
-/// partial results saved and merged (issue: plant-wide batch runs).
+/// partial results saved and merged, as plant-wide batch runs need.
 @Suite struct BatchTests {
     /// A small archive of synthetic captures (different seeds and formats) with one ground truth.
     static let archive: (dir: String, geo: String, registry: String) = {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The "done when": the bundled example replayed onto a loopback while
+/// The bundled example replayed onto a loopback while
 /// `borderflow live -i lo` captures it gives the findings `scan` gives from the file,
 /// and the archive it writes scans back to them too.
 ///
