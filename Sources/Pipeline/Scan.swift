@@ -30,7 +30,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
     /// The worst registry status any of the flows had (unregistered before expired,
     /// before purpose-mismatch, before registered): order-independent, so merges agree.
     public var registry: String
-    public var hostnames: Set<String> = []
+    /// Names the server was reached by, as many as a finding keeps.
+    public var hostnames = BoundedSet<String>(limit: Finding.maxHostnames)
     public var apps: Set<String> = []
     public var flows = 0
     public var bytes: UInt64 = 0
@@ -54,7 +55,18 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         if CrossBorderTraffic.rank(status) > CrossBorderTraffic.rank(registry) { registry = status }
     }
 
-    enum CodingKeys: String, CodingKey { case country, registry, hostnames, apps, flows, bytes }
+    enum CodingKeys: String, CodingKey { case country, registry, hostnames, hostnamesTruncated, apps, flows, bytes }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        country = try c.decode(String.self, forKey: .country)
+        registry = try c.decode(String.self, forKey: .registry)
+        hostnames = BoundedSet(try c.decode([String].self, forKey: .hostnames), limit: Finding.maxHostnames,
+                               truncated: try c.decodeIfPresent(Bool.self, forKey: .hostnamesTruncated) ?? false)
+        apps = try c.decode(Set<String>.self, forKey: .apps)
+        flows = try c.decode(Int.self, forKey: .flows)
+        bytes = try c.decode(UInt64.self, forKey: .bytes)
+    }
 
     /// Sets written sorted, so a saved result is the same bytes for the same input.
     public func encode(to encoder: any Encoder) throws {
@@ -62,6 +74,7 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         try c.encode(country, forKey: .country)
         try c.encode(registry, forKey: .registry)
         try c.encode(hostnames.sorted(), forKey: .hostnames)
+        if hostnames.isTruncated { try c.encode(true, forKey: .hostnamesTruncated) }
         try c.encode(apps.sorted(), forKey: .apps)
         try c.encode(flows, forKey: .flows)
         try c.encode(bytes, forKey: .bytes)
@@ -69,7 +82,7 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
 
     mutating func add(_ r: FlowRecord) {
         note(registry: r.registry)
-        if let h = r.hostname { hostnames.insertOften(h) }
+        if let h = r.hostname { hostnames.insert(h) }
         apps.insertOften(r.app)
         flows += 1
         bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
@@ -102,10 +115,51 @@ public struct ScanResult: Sendable {
     /// Remote-maintenance sessions across the border (the retention record).
     public var maintenanceSessions: [FlowRecord] = []
     public var registryEntriesUsed: Set<String> = []
-    /// Cross-border conversations per device and server (bounded by distinct pairs).
+    /// Cross-border conversations per device and server: at most `AggregateLimits.edges`
+    /// pairs (the smallest), the flows of the others counted in `limits`.
     public var crossBorder: [CrossBorderEdge: CrossBorderTraffic] = [:]
+    /// What the size limits on these aggregates left out.
+    public var limits = AggregateLimits()
+    /// The limits themselves (smaller in tests).
+    public var edgeLimit = AggregateLimits.edges
+    public var sessionLimit = AggregateLimits.maintenanceSessions
+    private var keptEdges = SmallestKeys<CrossBorderEdge>()
+    /// After a trim, sessions ordered after this one are not kept.
+    private var sessionCeiling: FlowRecord?
 
     public init() {}
+
+    /// The order of flows and maintenance sessions in reports.
+    static func before(_ a: FlowRecord, _ b: FlowRecord) -> Bool {
+        (a.input, a.flow.first, a.flow.client, a.flow.clientPort, a.flow.server, a.flow.serverPort)
+            < (b.input, b.flow.first, b.flow.client, b.flow.clientPort, b.flow.server, b.flow.serverPort)
+    }
+
+    private mutating func admitsEdge(_ edge: CrossBorderEdge) -> Bool {
+        guard crossBorder.count >= edgeLimit else { return true }
+        let (admitted, evicted) = keptEdges.admit(edge, into: &crossBorder)
+        if let evicted { limits.crossBorderFlowsLeftOut.addSaturating(evicted.flows) }
+        return admitted
+    }
+
+    /// Keeps the first `sessionLimit` sessions in report order;
+    /// trimmed when twice as many have gathered, so that a trim (a sort) is rare.
+    private mutating func keepSession(_ r: FlowRecord) {
+        if let c = sessionCeiling, !ScanResult.before(r, c) {
+            limits.maintenanceSessionsLeftOut.addSaturating(1)
+            return
+        }
+        maintenanceSessions.append(r)
+        if maintenanceSessions.count > 2 * sessionLimit { trimSessions() }
+    }
+
+    private mutating func trimSessions() {
+        guard maintenanceSessions.count > sessionLimit else { return }
+        maintenanceSessions.sort(by: ScanResult.before)
+        limits.maintenanceSessionsLeftOut.addSaturating(maintenanceSessions.count - sessionLimit)
+        maintenanceSessions.removeSubrange(sessionLimit...)
+        sessionCeiling = maintenanceSessions.last
+    }
 
     public var hasInputErrors: Bool { inputs.contains { $0.summary.hasErrors } }
 
@@ -117,13 +171,17 @@ public struct ScanResult: Sendable {
         if r.crossBorder {
             crossBorderFlows += 1
             let edge = CrossBorderEdge(device: r.flow.client, server: r.flow.server)
-            // In place: no copy of the edge's name sets per flow.
-            crossBorder[edge, default: CrossBorderTraffic(country: r.serverCountry ?? "", registry: r.registry)].add(r)
+            if crossBorder.count >= edgeLimit, crossBorder[edge] == nil, !admitsEdge(edge) {
+                limits.crossBorderFlowsLeftOut.addSaturating(1)
+            } else {
+                // In place: no copy of the edge's name sets per flow.
+                crossBorder[edge, default: CrossBorderTraffic(country: r.serverCountry ?? "", registry: r.registry)].add(r)
+            }
         }
         if let entry = verdict.registryEntry { registryEntriesUsed.insert(entry) }
         if !verdict.rules.isEmpty { findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
         if verdict.rules.contains(.remoteMaintenance) || verdict.rules.contains(.inboundRemoteMaintenance) {
-            maintenanceSessions.append(r)
+            keepSession(r)
         }
         if keepFlows { flows.append(r) }
     }
@@ -138,21 +196,81 @@ public struct ScanResult: Sendable {
         crossBorderFlows.addSaturating(o.crossBorderFlows)
         packets.addSaturating(o.packets)
         flows += o.flows
-        maintenanceSessions += o.maintenanceSessions
+        limits.merge(o.limits)
+        for r in o.maintenanceSessions { keepSession(r) }
         registryEntriesUsed.formUnion(o.registryEntriesUsed)
         for (k, v) in o.crossBorder {
-            if crossBorder[k] != nil { crossBorder[k]!.merge(v) } else { crossBorder[k] = v }
+            if crossBorder[k] != nil {
+                crossBorder[k]!.merge(v)
+            } else if admitsEdge(k) {
+                crossBorder[k] = v
+            } else {
+                limits.crossBorderFlowsLeftOut.addSaturating(v.flows)
+            }
         }
     }
 
     /// A stable order whatever order flows ended in.
     public mutating func finish() {
-        let order: (FlowRecord, FlowRecord) -> Bool = { a, b in
-            (a.input, a.flow.first, a.flow.client, a.flow.clientPort, a.flow.server, a.flow.serverPort)
-                < (b.input, b.flow.first, b.flow.client, b.flow.clientPort, b.flow.server, b.flow.serverPort)
+        flows.sort(by: ScanResult.before)
+        trimSessions()
+        maintenanceSessions.sort(by: ScanResult.before)
+    }
+
+    /// Flows of findings beyond the findings limit.
+    public var findingFlowsLeftOut: Int { findings.flowsLeftOut }
+
+    /// Each aggregate limit this result reached, for every report to state.
+    public var limitsReached: [LimitReached] {
+        var out: [LimitReached] = []
+        if findings.flowsLeftOut > 0 {
+            out.append(LimitReached(aggregate: "findings", limit: findings.limit, leftOut: findings.flowsLeftOut,
+                                    text: "findings limit (\(findings.limit)) reached: \(findings.flowsLeftOut) flows with a finding are in none of the report's findings; their verdicts are not reported (scan fewer inputs per run, or split by server)"))
         }
-        flows.sort(by: order)
-        maintenanceSessions.sort(by: order)
+        if limits.crossBorderFlowsLeftOut > 0 {
+            out.append(LimitReached(aggregate: "crossBorderPairs", limit: edgeLimit, leftOut: limits.crossBorderFlowsLeftOut,
+                                    text: "device and server pair limit (\(edgeLimit)) reached: \(limits.crossBorderFlowsLeftOut) cross-border flows are missing from the data-flow diagram and registry coverage (findings and counts still include them)"))
+        }
+        if limits.maintenanceSessionsLeftOut > 0 {
+            out.append(LimitReached(aggregate: "maintenanceSessions", limit: sessionLimit, leftOut: limits.maintenanceSessionsLeftOut,
+                                    text: "maintenance log limit (\(sessionLimit) sessions) reached: the \(limits.maintenanceSessionsLeftOut) latest sessions are not in the log (their findings still count them)"))
+        }
+        return out
+    }
+}
+
+/// An aggregate that reached its size limit, and what it left out.
+public struct LimitReached: Sendable, Equatable {
+    /// `findings`, `crossBorderPairs` or `maintenanceSessions`.
+    public var aggregate: String
+    public var limit: Int
+    /// Flows (or sessions) left out.
+    public var leftOut: Int
+    /// One line for people.
+    public var text: String
+}
+
+/// How much of each aggregate a scan keeps, and what it left out beyond that. The
+/// limits bound memory under floods of invented addresses; anything left out is
+/// counted here and stated by every report.
+public struct AggregateLimits: Sendable, Equatable, Codable {
+    /// Device and server pairs in `crossBorder` (the diagram and registry coverage).
+    public static let edges = 262_144
+    /// Remote-maintenance sessions in the maintenance log.
+    public static let maintenanceSessions = 262_144
+
+    /// Cross-border flows whose device and server pair was not kept.
+    public var crossBorderFlowsLeftOut = 0
+    /// Maintenance sessions beyond the limit (the latest in report order).
+    public var maintenanceSessionsLeftOut = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { crossBorderFlowsLeftOut == 0 && maintenanceSessionsLeftOut == 0 }
+
+    mutating func merge(_ o: AggregateLimits) {
+        crossBorderFlowsLeftOut.addSaturating(o.crossBorderFlowsLeftOut)
+        maintenanceSessionsLeftOut.addSaturating(o.maintenanceSessionsLeftOut)
     }
 }
 

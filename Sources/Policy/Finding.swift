@@ -57,8 +57,10 @@ public struct Finding: Sendable, Equatable, Codable {
     public var rule: Rule
     public var server: IPAddress
     public var country: String?
-    public var hostnames: Set<String> = []
-    public var devices: Set<IPAddress> = []
+    /// Names the server was reached by, the smallest `maxHostnames` of them.
+    public var hostnames = BoundedSet<String>(limit: Finding.maxHostnames)
+    /// Devices that talked to the server, the smallest `maxDevices` addresses of them.
+    public var devices = BoundedSet<IPAddress>(limit: Finding.maxDevices)
     public var apps: Set<String> = []
     public var categories: Set<String> = []
     public var flows = 0
@@ -73,6 +75,14 @@ public struct Finding: Sendable, Equatable, Codable {
     public var inputs: Set<Int> = []
 
     public var severity: Severity { rule.severity }
+
+    /// Per-finding limits: a flood of spoofed sources or invented names grows these
+    /// sets, never the memory beyond them (`isTruncated` tells the report).
+    public static let maxDevices = 4096
+    public static let maxHostnames = 256
+
+    /// "12", or "more than 4096" once the device set is full.
+    public var deviceCount: String { devices.isTruncated ? "more than \(devices.count)" : "\(devices.count)" }
 
     public init(rule: Rule, server: IPAddress, country: String?) {
         self.rule = rule
@@ -91,8 +101,8 @@ public struct Finding: Sendable, Equatable, Codable {
     /// One more flow of this finding; `registryEntry` is the entry that decided its status.
     mutating func add(_ r: FlowRecord, registryEntry: String?) {
         offerRegistryEntry(registryEntry, time: r.flow.first)
-        if let h = r.hostname { hostnames.insertOften(h) }
-        devices.insertOften(r.flow.client)
+        if let h = r.hostname { hostnames.insert(h) }
+        devices.insert(r.flow.client)
         apps.insertOften(r.app)
         categories.insertOften(r.category)
         flows += 1
@@ -105,8 +115,28 @@ public struct Finding: Sendable, Equatable, Codable {
 
 extension Finding {
     enum CodingKeys: String, CodingKey {
-        case rule, server, country, hostnames, devices, apps, categories, flows, bytes, first, last, registryEntry,
-             registryEntryTime, inputs
+        case rule, server, country, hostnames, hostnamesTruncated, devices, devicesTruncated, apps, categories,
+             flows, bytes, first, last, registryEntry, registryEntryTime, inputs
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rule = try c.decode(Rule.self, forKey: .rule)
+        server = try c.decode(IPAddress.self, forKey: .server)
+        country = try c.decodeIfPresent(String.self, forKey: .country)
+        hostnames = BoundedSet(try c.decode([String].self, forKey: .hostnames), limit: Finding.maxHostnames,
+                               truncated: try c.decodeIfPresent(Bool.self, forKey: .hostnamesTruncated) ?? false)
+        devices = BoundedSet(try c.decode([IPAddress].self, forKey: .devices), limit: Finding.maxDevices,
+                             truncated: try c.decodeIfPresent(Bool.self, forKey: .devicesTruncated) ?? false)
+        apps = try c.decode(Set<String>.self, forKey: .apps)
+        categories = try c.decode(Set<String>.self, forKey: .categories)
+        flows = try c.decode(Int.self, forKey: .flows)
+        bytes = try c.decode(UInt64.self, forKey: .bytes)
+        first = try c.decode(Int64.self, forKey: .first)
+        last = try c.decode(Int64.self, forKey: .last)
+        registryEntry = try c.decodeIfPresent(String.self, forKey: .registryEntry)
+        registryEntryTime = try c.decode(Int64.self, forKey: .registryEntryTime)
+        inputs = try c.decode(Set<Int>.self, forKey: .inputs)
     }
 
     /// Sets written sorted, so a saved result is the same bytes for the same input.
@@ -116,7 +146,9 @@ extension Finding {
         try c.encode(server, forKey: .server)
         try c.encodeIfPresent(country, forKey: .country)
         try c.encode(hostnames.sorted(), forKey: .hostnames)
+        if hostnames.isTruncated { try c.encode(true, forKey: .hostnamesTruncated) }
         try c.encode(devices.sorted(), forKey: .devices)
+        if devices.isTruncated { try c.encode(true, forKey: .devicesTruncated) }
         try c.encode(apps.sorted(), forKey: .apps)
         try c.encode(categories.sorted(), forKey: .categories)
         try c.encode(flows, forKey: .flows)

@@ -83,8 +83,16 @@ public struct Policy: Sendable {
 /// Findings aggregated incrementally, per (rule, server), as flows arrive.
 public struct FindingAggregator: Sendable {
     public private(set) var findings: [FindingKey: Finding] = [:]
+    /// At most this many findings are kept (the smallest rule and server pairs), so
+    /// traffic to millions of invented servers cannot grow memory without end.
+    public let limit: Int
+    /// Flows of findings beyond `limit`: judged, but in no finding of the report.
+    public private(set) var flowsLeftOut = 0
+    private var kept = SmallestKeys<FindingKey>()
 
-    public struct FindingKey: Hashable, Sendable {
+    public static let defaultLimit = 262_144
+
+    public struct FindingKey: Hashable, Sendable, Comparable {
         public var rule: Rule
         public var server: IPAddress
 
@@ -96,28 +104,54 @@ public struct FindingAggregator: Sendable {
         /// Looked up per flow with findings: `WordHash` of the server alone, not
         /// `Hasher` (a server has a few rules at most, told apart by `==`).
         public func _rawHashValue(seed: Int) -> Int { server._rawHashValue(seed: seed) }
+
+        public static func < (a: FindingKey, b: FindingKey) -> Bool { (a.rule, a.server) < (b.rule, b.server) }
     }
 
-    public init() {}
+    public init(limit: Int = FindingAggregator.defaultLimit) {
+        self.limit = limit
+    }
 
     /// Findings restored from a saved result (one per rule and server).
-    public init(findings list: [Finding]) {
-        for f in list { findings[FindingKey(rule: f.rule, server: f.server)] = f }
+    public init(findings list: [Finding], flowsLeftOut: Int = 0, limit: Int = FindingAggregator.defaultLimit) {
+        self.limit = limit
+        self.flowsLeftOut = flowsLeftOut
+        for f in list { place(FindingKey(rule: f.rule, server: f.server), f) }
+    }
+
+    /// Whether a finding not yet in the table may join it; once the table is full, a
+    /// smaller key pushes out the largest (its flows are then counted as left out).
+    private mutating func admits(_ key: FindingKey) -> Bool {
+        guard findings.count >= limit else { return true }
+        let (admitted, evicted) = kept.admit(key, into: &findings)
+        if let evicted { flowsLeftOut.addSaturating(evicted.flows) }
+        return admitted
+    }
+
+    /// A whole finding into the table, as restored or merged.
+    private mutating func place(_ key: FindingKey, _ f: Finding) {
+        if admits(key) { findings[key] = f } else { flowsLeftOut.addSaturating(f.flows) }
     }
 
     public mutating func add(_ r: FlowRecord, rules: [Rule], registryEntry: String?) {
         let server = r.flow.server, country = r.serverCountry
         for rule in rules {
+            let key = FindingKey(rule: rule, server: server)
+            if findings.count >= limit, findings[key] == nil, !admits(key) {
+                flowsLeftOut.addSaturating(1)
+                continue
+            }
             // Mutated in place, in one lookup (the `default:` subscript): copying a
             // finding out and back would copy its device and hostname sets every flow.
-            findings[FindingKey(rule: rule, server: server), default: Finding(rule: rule, server: server, country: country)]
+            findings[key, default: Finding(rule: rule, server: server, country: country)]
                 .add(r, registryEntry: registryEntry)
         }
     }
 
     public mutating func merge(_ other: FindingAggregator) {
+        flowsLeftOut.addSaturating(other.flowsLeftOut)
         for (k, f) in other.findings {
-            guard var mine = findings[k] else { findings[k] = f; continue }
+            guard var mine = findings[k] else { place(k, f); continue }
             mine.hostnames.formUnion(f.hostnames)
             mine.devices.formUnion(f.devices)
             mine.apps.formUnion(f.apps)

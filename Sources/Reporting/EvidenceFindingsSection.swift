@@ -47,8 +47,8 @@ enum EvidenceFindingsSection {
         var facts: [(String, HTMLCell)] = [
             ("Server", .text(f.server.description, "mono")),
             ("Country", .text(f.country ?? "none: no geo source places this address")),
-            ("Hostnames", .markup(HTMLText.capped(hostnames, limit: maxHostnamesPerFinding), "name")),
-            ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding), "mono")),
+            ("Hostnames", .markup(HTMLText.capped(hostnames, limit: maxHostnamesPerFinding, truncated: f.hostnames.isTruncated), "name")),
+            ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding, truncated: f.devices.isTruncated), "mono")),
             ("Apps", .markup(HTMLText.capped(f.apps.sorted(), limit: 50))),
             ("Categories", .markup(HTMLText.capped(f.categories.sorted(), limit: 50))),
             ("Flows", .number(f.flows)),

@@ -19,6 +19,9 @@ enum EvidenceScopeSection {
         let warnings = report.inputs.reduce(0) { $0 + $1.warnings.count }
         facts.append(("Inputs", .text("\(HTMLText.count(report.inputs.count)) (\(HTMLText.count(errors)) errors, \(HTMLText.count(warnings)) warnings)")))
         var out = HTMLTable.facts(facts)
+        for l in report.result.limitsReached {
+            out += "<p class=\"notice\">" + HTMLText.escape("Limit reached: " + l.text) + "</p>\n"
+        }
 
         out += "<h3>Inputs</h3>\n" + inputs(report.inputs)
         guard let scope = report.scope else {

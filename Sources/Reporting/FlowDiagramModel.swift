@@ -1,4 +1,5 @@
 import Pipeline
+import Policy
 import WireBytes
 
 /// The data-flow diagram's content: devices → countries → servers, with the largest
@@ -76,12 +77,12 @@ struct FlowDiagramModel {
         var totals: [IPAddress: UInt64] = [:]
         var country: [IPAddress: String] = [:]
         var status: [IPAddress: String] = [:]
-        var hostnames: [IPAddress: Set<String>] = [:]
+        var hostnames: [IPAddress: BoundedSet<String>] = [:]
         for (edge, t) in edges {
             totals[edge.server, default: 0] &+= t.bytes
             if country[edge.server] == nil { country[edge.server] = t.country }
             status[edge.server] = RegistryStatusStyle.worse(status[edge.server] ?? t.registry, t.registry)
-            hostnames[edge.server, default: []].formUnion(t.hostnames)
+            hostnames[edge.server, default: BoundedSet(limit: Finding.maxHostnames)].formUnion(t.hostnames)
         }
         let ordered = Self.byBytes(totals)
         let shown = ordered.prefix(cap).sorted {

@@ -57,10 +57,12 @@ enum HTMLText {
     static func fileTime(_ ns: Int64?) -> String { ns.map { Timestamps.rfc3339(nanoseconds: $0, fractionDigits: 0) } ?? "unknown" }
 
     /// A list capped at `limit` items, the rest counted: big plants stay printable.
-    static func capped(_ items: [String], limit: Int, noun: String = "more") -> String {
+    /// `truncated`: the items are the smallest of more than the report keeps.
+    static func capped(_ items: [String], limit: Int, noun: String = "more", truncated: Bool = false) -> String {
         guard !items.isEmpty else { return "—" }
         let shown = items.prefix(limit).map(escape).joined(separator: ", ")
-        return items.count > limit ? shown + ", … and \(count(items.count - limit)) \(noun)" : shown
+        let more = items.count > limit ? ", … and \(count(items.count - limit)) \(noun)" : ""
+        return shown + more + (truncated ? ", … and others beyond the \(count(items.count)) kept" : "")
     }
 
     /// A decimal with one fractional digit, formatted by hand so that SVG coordinates

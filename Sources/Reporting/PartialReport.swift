@@ -94,6 +94,10 @@ public struct PartialReport: Sendable, Codable {
     /// What the findings depend on besides the inputs (home, geo data, registry, tool
     /// version): a saved result made under another one is not reused (`--resume`).
     public var policyFingerprint: String?
+    /// Flows of findings beyond the findings limit (absent when none).
+    public var findingFlowsLeftOut: Int?
+    /// What the other aggregate limits left out (absent when nothing).
+    public var limits: AggregateLimits?
 
     public struct CrossBorderEdgeTraffic: Sendable, Codable {
         public var edge: CrossBorderEdge
@@ -117,19 +121,26 @@ public struct PartialReport: Sendable, Codable {
         maintenanceSessions = result.maintenanceSessions
         registryEntriesUsed = result.registryEntriesUsed.sorted()
         crossBorder = result.crossBorder.sorted { $0.key < $1.key }.map { CrossBorderEdgeTraffic(edge: $0.key, traffic: $0.value) }
+        findingFlowsLeftOut = result.findingFlowsLeftOut == 0 ? nil : result.findingFlowsLeftOut
+        limits = result.limits.isEmpty ? nil : result.limits
     }
 
     /// The scan result part (inputs are carried as `ReportInput`s beside it).
     public var result: ScanResult {
+        var saved = ScanResult()
+        saved.findings = FindingAggregator(findings: findings, flowsLeftOut: findingFlowsLeftOut ?? 0)
+        saved.flowCount = flowCount
+        saved.crossBorderFlows = crossBorderFlows
+        saved.packets = packets
+        saved.flows = flows
+        saved.maintenanceSessions = maintenanceSessions
+        saved.registryEntriesUsed = Set(registryEntriesUsed)
+        for e in crossBorder { saved.crossBorder[e.edge] = e.traffic }
+        saved.limits = limits ?? AggregateLimits()
+        // Through a merge, so that a saved result meets the same size limits as a scan.
         var r = ScanResult()
-        r.findings = FindingAggregator(findings: findings)
-        r.flowCount = flowCount
-        r.crossBorderFlows = crossBorderFlows
-        r.packets = packets
-        r.flows = flows
-        r.maintenanceSessions = maintenanceSessions
-        r.registryEntriesUsed = Set(registryEntriesUsed)
-        for e in crossBorder { r.crossBorder[e.edge] = e.traffic }
+        r.merge(saved)
+        r.finish()
         return r
     }
 

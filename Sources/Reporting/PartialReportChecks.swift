@@ -46,6 +46,11 @@ public enum PartialReportChecks {
         try count(p.packets, "packets", max: maxCount)
         try count(p.flowCount, "flowCount", max: maxCount)
         try count(p.crossBorderFlows, "crossBorderFlows", max: p.flowCount)
+        if let n = p.findingFlowsLeftOut { try count(n, "findingFlowsLeftOut", max: maxCount) }
+        if let l = p.limits {
+            try count(l.crossBorderFlowsLeftOut, "limits.crossBorderFlowsLeftOut", max: p.crossBorderFlows)
+            try count(l.maintenanceSessionsLeftOut, "limits.maintenanceSessionsLeftOut", max: p.flowCount)
+        }
         for (k, i) in p.inputs.enumerated() {
             try input(i.index, "inputs[\(k)].index")
             try count(i.packets, "inputs[\(k)].packets", max: maxCount)

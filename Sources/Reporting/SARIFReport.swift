@@ -25,7 +25,7 @@ extension ScanReport {
         let artifacts: [JSON] = inputs.map { .object([("location", .object([("uri", .string(uri($0.path)))]))]) }
         let results: [JSON] = result.findings.sorted.map { f in
             let names = f.hostnames.isEmpty ? "" : " (\(f.hostnames.sorted().joined(separator: ", ")))"
-            let text = "\(f.rule.summary) Server \(f.server)\(names) in \(f.country ?? "an unknown country"): \(f.flows) flows from \(f.devices.count) devices, \(f.bytes) bytes."
+            let text = "\(f.rule.summary) Server \(f.server)\(names) in \(f.country ?? "an unknown country"): \(f.flows) flows from \(f.deviceCount) devices, \(f.bytes) bytes."
             let locations: [JSON] = f.inputs.sorted().compactMap { i in
                 position(ofInput: i).map { at in
                     .object([("physicalLocation", .object([
@@ -57,7 +57,7 @@ extension ScanReport {
                 ]))])),
                 ("artifacts", .array(artifacts)),
                 ("results", .array(results)),
-                ("properties", .object([("home", .array(home.map(JSON.string)))])),
+                ("properties", .object([("home", .array(home.map(JSON.string)))] + limitsReachedJSON)),
             ])])),
         ])
     }

@@ -41,15 +41,20 @@ public struct ScanReport {
     static func time(_ ns: Int64) -> JSON { .string(Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6)) }
 
     public static func json(_ f: Finding) -> JSON {
-        .object([
+        var server: [(String, JSON)] = [
+            ("ip", .string(f.server.description)),
+            ("country", .optional(f.country)),
+            ("hostnames", .array(f.hostnames.sorted().map(JSON.string))),
+        ]
+        // Present only when a list holds the smallest of more values than it keeps.
+        if f.hostnames.isTruncated { server.append(("hostnamesTruncated", .bool(true))) }
+        var devices: [(String, JSON)] = [("devices", .array(f.devices.sorted().map { .string($0.description) }))]
+        if f.devices.isTruncated { devices.append(("devicesTruncated", .bool(true))) }
+        return .object([
             ("rule", .string(f.rule.rawValue)),
             ("severity", .string(f.severity.rawValue)),
-            ("server", .object([
-                ("ip", .string(f.server.description)),
-                ("country", .optional(f.country)),
-                ("hostnames", .array(f.hostnames.sorted().map(JSON.string))),
-            ])),
-            ("devices", .array(f.devices.sorted().map { .string($0.description) })),
+            ("server", .object(server)),
+        ] + devices + [
             ("apps", .array(f.apps.sorted().map(JSON.string))),
             ("categories", .array(f.categories.sorted().map(JSON.string))),
             ("flows", .int(f.flows)),
@@ -66,6 +71,16 @@ public struct ScanReport {
         return Rule.allCases.compactMap { r in counts[r].map { (r.rawValue, .int($0)) } }
     }
 
+    /// `summary.limitsReached`, present only when an aggregate limit was reached.
+    var limitsReachedJSON: [(String, JSON)] {
+        let reached = result.limitsReached
+        guard !reached.isEmpty else { return [] }
+        return [("limitsReached", .array(reached.map { l in
+            .object([("aggregate", .string(l.aggregate)), ("limit", .int(l.limit)), ("leftOut", .int(l.leftOut)),
+                     ("message", .string(l.text))])
+        }))]
+    }
+
     public var json: JSON {
         var members: [(String, JSON)] = [
             ("tool", .object([("name", .string("borderflow")), ("version", .string(version))])),
@@ -76,7 +91,7 @@ public struct ScanReport {
                 ("flows", .int(result.flowCount)),
                 ("crossBorderFlows", .int(result.crossBorderFlows)),
                 ("findings", .object(findingCounts)),
-            ])),
+            ] + limitsReachedJSON)),
             ("findings", .array(result.findings.sorted.map(ScanReport.json))),
         ]
         if includeFlows { members.append(("flows", .array(result.flows.map { FlowRecordReport.json($0) }))) }

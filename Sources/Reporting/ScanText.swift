@@ -16,6 +16,7 @@ public enum ScanText {
             for e in input.errors { out += paint("error: \(shown(input.path)): \(shown(e))", "31") + "\n" }
             for w in input.warnings { out += paint("warning: \(shown(input.path)): \(shown(w))", "33") + "\n" }
         }
+        for l in r.limitsReached { out += paint("warning: \(l.text)", "33") + "\n" }
         let findings = r.findings.sorted
         // Countries the findings point at, by bytes.
         var byCountry: [String: (servers: Set<String>, bytes: UInt64)] = [:]
@@ -38,7 +39,7 @@ public enum ScanText {
             let code = f.severity == .high ? "31" : f.severity == .medium ? "33" : f.severity == .low ? "36" : "2"
             let names = f.hostnames.isEmpty ? "" : " (\(shown(f.hostnames.sorted().joined(separator: ", "))))"
             out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(f.country ?? "??"))\n"
-            out += "         \(f.flows) flows, \(f.devices.count) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sorted().joined(separator: ","))), categories: \(shown(f.categories.sorted().joined(separator: ",")))"
+            out += "         \(f.flows) flows, \(f.deviceCount) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sorted().joined(separator: ","))), categories: \(shown(f.categories.sorted().joined(separator: ",")))"
             if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
             out += "\n"
         }

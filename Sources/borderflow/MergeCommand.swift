@@ -55,6 +55,7 @@ struct MergeCommand: ParsableCommand {
         let report = ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string, includeFlows: includeFlows,
                                 scope: scope)
         try reportOptions.write(report)
+        for l in result.limitsReached { printError("borderflow: warning: " + l.text) }
         if report.hasInputErrors { throw ExitCode(2) }
         let code = findingsExitCode(result.findings, threshold: failOn)
         if code != 0 { throw ExitCode(code) }

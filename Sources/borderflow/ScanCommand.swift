@@ -164,6 +164,7 @@ struct ScanCommand: ParsableCommand {
         for input in inputs where input.hasErrors {
             printError(VisibleText.escape("\(input.path): " + input.errors.joined(separator: "; ")))
         }
+        for l in result.limitsReached where !quiet { printError("borderflow: warning: " + l.text) }
         if inputs.contains(where: \.hasErrors) { throw ExitCode(2) }
         // A partial is one piece of a run: its findings decide the exit status at `merge`.
         if emit == .partial { return }

@@ -1,6 +1,7 @@
 import Flows
 import Foundation
 import Pipeline
+import Policy
 import Reporting
 import Testing
 import WireBytes
@@ -97,6 +98,115 @@ import WireBytes
     }
 }
 
+/// Floods of invented sources and servers against the per-report aggregates: the
+/// devices of one finding, the findings, the device and server pairs and the
+/// maintenance log each keep the smallest of what they were offered, count the rest,
+/// and come out the same whatever order flows end in or workers merge.
+@Suite struct HostileAggregateTests {
+    /// A server the test geo data places abroad, with no registry entry.
+    static let foreign: [UInt8] = [34, 120, 5, 9]
+
+    /// `sources` SYNs to the foreign server, each from its own source.
+    static func sourceFlood(_ sources: Int) throws -> String {
+        var pcap = TestPcap()
+        for i in 0 ..< sources {
+            let source: [UInt8] = [100, 64 + UInt8(i >> 16 & 0x3f), UInt8(i >> 8 & 0xff), UInt8(i & 0xff)]
+            pcap.append(time: Int64(i) * 1_000_000, frame: TestPcap.tcpSYN(from: source, port: 40000, to: foreign, port: 443))
+        }
+        let path = NSTemporaryDirectory() + "borderflow-source-flood-\(getpid())-\(sources).pcap"
+        try pcap.write(to: path)
+        return path
+    }
+
+    @Test func aFindingKeepsTheSmallestDevicesAndSaysSo() throws {
+        let path = try Self.sourceFlood(Finding.maxDevices + 500)
+        defer { unlink(path) }
+        let policy = try BatchTests.policy()
+        let results = [1, 2].map { jobs in Scan.run([.file(path)], policy: policy, jobs: jobs, segmentBytes: 16384) }
+        #expect(BatchTests.render(results[0]) == BatchTests.render(results[1]))
+        let finding = try #require(results[0].findings.sorted.first { $0.rule == .unregisteredOverseasServer })
+        #expect(finding.flows == Finding.maxDevices + 500)
+        #expect(finding.devices.isTruncated)
+        let devices = finding.devices.sorted()
+        #expect(devices.count == Finding.maxDevices)
+        #expect(devices.first == IPAddress("100.64.0.0"))
+        #expect(devices.last == IPAddress("100.64.15.255"))
+        let report = ScanReport(result: results[0], home: ["CN"], version: "test", includeFlows: false)
+        #expect(report.json.rendered(pretty: true).contains("\"devicesTruncated\": true"))
+        #expect(ScanText.render(report, colour: false).contains("more than \(Finding.maxDevices) devices"))
+    }
+
+    /// 40 SSH sessions from their own sources to the foreign server (two findings,
+    /// 40 pairs, 40 maintenance sessions) and 40 SYNs to unplaced servers (40 findings).
+    static let mixed: String = {
+        var pcap = TestPcap()
+        let banner = Array("SSH-2.0-OpenSSH_9.6\r\n".utf8)
+        for i in 0 ..< 40 {
+            let source: [UInt8] = [100, 64, 1, UInt8(i)]
+            let time = Int64(i) * 10_000_000
+            pcap.append(time: time, frame: TestPcap.tcpSYN(from: source, port: 40000, to: foreign, port: 22))
+            pcap.append(time: time + 1_000_000, frame: TestPcap.tcp(from: source, port: 40000, to: foreign, port: 22, flags: 0x18,
+                                                                     sequence: 2, payload: banner))
+            pcap.append(time: time + 2_000_000, frame: TestPcap.tcpSYN(from: source, port: 40001, to: [5, 0, 0, UInt8(i)], port: 443))
+        }
+        let path = NSTemporaryDirectory() + "borderflow-hostile-mixed-\(getpid()).pcap"
+        try? pcap.write(to: path)
+        return path
+    }()
+
+    static func limited() -> ScanResult {
+        var r = ScanResult()
+        r.findings = FindingAggregator(limit: 8)
+        r.edgeLimit = 8
+        r.sessionLimit = 8
+        return r
+    }
+
+    @Test func findingsPairsAndSessionsBeyondTheirLimitsAreCountedInAnyOrder() throws {
+        let policy = try BatchTests.policy()
+        var records: [FlowRecord] = []
+        let scan = FlowScan.runOne(.file(Self.mixed), index: 0, config: FlowTableConfig(), segmentBytes: 1 << 40) { records.append($0) }
+        #expect(scan.summary.packets == 120)
+        #expect(records.count == 80)
+        func result(_ records: [FlowRecord]) -> ScanResult {
+            var r = Self.limited()
+            for record in records { r.add(record, policy: policy, keepFlows: false) }
+            r.finish()
+            return r
+        }
+        let forward = result(records)
+        let backward = result(records.reversed())
+        var merged = Self.limited()
+        merged.merge(result(Array(records[40...])))
+        merged.merge(result(Array(records[..<40])))
+        merged.finish()
+        let rendered = [forward, backward, merged].map { BatchTests.render($0) }
+        #expect(rendered[0] == rendered[1])
+        #expect(rendered[0] == rendered[2])
+
+        // 42 findings to 8: unregistered 34.120.5.9, then the 7 smallest unplaced servers.
+        let kept = forward.findings.sorted
+        #expect(kept.count == 8)
+        #expect(kept.filter { $0.rule == .unknownDestination }.map(\.server.description)
+            == (0 ..< 7).map { "5.0.0.\($0)" })
+        #expect(!kept.contains { $0.rule == .remoteMaintenance })
+        #expect(forward.findingFlowsLeftOut == 40 + 33)
+        #expect(forward.crossBorder.count == 8)
+        #expect(forward.limits.crossBorderFlowsLeftOut == 32)
+        #expect(forward.maintenanceSessions.count == 8)
+        #expect(forward.maintenanceSessions.map(\.flow.client.description) == (0 ..< 8).map { "100.64.1.\($0)" })
+        #expect(forward.limits.maintenanceSessionsLeftOut == 32)
+        #expect(forward.limitsReached.map(\.aggregate) == ["findings", "crossBorderPairs", "maintenanceSessions"])
+        let report = ScanReport(result: forward, home: ["CN"], version: "test", includeFlows: false)
+        #expect(report.json.rendered(pretty: true).contains("\"limitsReached\""))
+        #expect(ScanText.render(report, colour: false).contains("warning: findings limit (8) reached: 73 flows"))
+        // A saved result read back keeps what it left out.
+        let partial = PartialReport(result: forward, home: ["CN"], tool: "test", totalInputs: 1, includeFlows: false)
+        let restored = try PartialReport.decode(partial.encoded(), path: "saved").result
+        #expect(restored.limitsReached.map(\.leftOut) == [73, 32, 32])
+    }
+}
+
 /// A little-endian microsecond pcap of Ethernet frames, built in memory.
 struct TestPcap {
     private var bytes: [UInt8] = []
@@ -114,8 +224,13 @@ struct TestPcap {
     func write(to path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
 
     static func tcpSYN(from source: [UInt8], port sourcePort: UInt16, to destination: [UInt8], port destinationPort: UInt16) -> [UInt8] {
-        let tcp = be16(sourcePort) + be16(destinationPort) + be32(1) + be32(0) + [0x50, 0x02] + be16(65535) + be16(0) + be16(0)
-        return ethernet + ipv4(protocol: 6, from: source, to: destination, payload: tcp)
+        tcp(from: source, port: sourcePort, to: destination, port: destinationPort, flags: 0x02, sequence: 1, payload: [])
+    }
+
+    static func tcp(from source: [UInt8], port sourcePort: UInt16, to destination: [UInt8], port destinationPort: UInt16,
+                    flags: UInt8, sequence: UInt32, payload: [UInt8]) -> [UInt8] {
+        let tcp = be16(sourcePort) + be16(destinationPort) + be32(sequence) + be32(0) + [0x50, flags] + be16(65535) + be16(0) + be16(0)
+        return ethernet + ipv4(protocol: 6, from: source, to: destination, payload: tcp + payload)
     }
 
     /// A DNS query for `name` (type A), or its answer when `answer` is given.
