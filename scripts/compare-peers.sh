@@ -19,7 +19,7 @@ if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
     # into the page cache changes mapped reading: the folios it sits in decide how many
     # faults the mapping takes (read()-based peers hardly notice). On Linux 6.18 a file
     # read back from disk maps in fewer faults than one just written and scans ~0.8x
-    # the time (earlier sessions here measured the opposite). So every run measures the
+    # the time (earlier measurements here saw the opposite). So every run measures the
     # same state: a capture as a capture tool has just written it.
     echo "writing $capture ..." >&2
     rm -f "$capture"

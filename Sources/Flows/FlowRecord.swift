@@ -3,7 +3,7 @@ public enum FlowSource: String, Sendable {
     case packets, netflow, ipfix
 }
 
-/// A finished flow with what later stages say of it: the contract's flow record.
+/// A finished flow with what later stages say of it: the flow record of docs/contract.md.
 /// Built once per flow (not per packet), so it may hold strings.
 public struct FlowRecord: Sendable, Equatable {
     public var flow: OrientedFlow

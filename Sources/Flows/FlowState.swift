@@ -83,7 +83,7 @@ public struct FlowState: Sendable {
         (flagsA | flagsB) & TCPFlag.rst != 0 || (flagsA & flagsB & TCPFlag.fin) != 0
     }
 
-    /// Whether `a` opened the conversation (the contract's client): the sender of a
+    /// Whether `a` opened the conversation (the client of docs/contract.md): the sender of a
     /// pure SYN; else the receiver of a SYN+ACK; else the first sender, unless only
     /// the other side uses a service port.
     public var clientIsA: Bool {
@@ -101,7 +101,7 @@ public struct FlowState: Sendable {
     /// The server's address (as `oriented.server`, without building the record).
     public var server: IPAddress { clientIsA ? key.b : key.a }
 
-    /// The record as client and server, per the contract.
+    /// The record as client and server, as docs/contract.md defines them.
     public var oriented: OrientedFlow {
         let aIsClient = clientIsA
         return OrientedFlow(

@@ -1,4 +1,4 @@
-/// Application protocols a flow can be found to speak; names as the contract's `app`.
+/// Application protocols a flow can be found to speak; names as the `app` values of docs/contract.md.
 public enum AppProtocol: UInt8, Sendable, CaseIterable {
     case unknown = 0
     case tls, dtls, quic, http, dns, dot, doh
@@ -43,7 +43,7 @@ public enum AppProtocol: UInt8, Sendable, CaseIterable {
     }
 }
 
-/// What kind of data a flow carries: the contract's `category`. The table that
+/// What kind of data a flow carries: the `category` of docs/contract.md. The table that
 /// decides it is `CategoryRules`.
 public enum PayloadCategory: UInt8, Sendable, CaseIterable {
     case unknown = 0

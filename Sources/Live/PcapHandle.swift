@@ -135,7 +135,7 @@ public final class PcapHandle {
         oneLine(String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
-    /// libpcap's messages sometimes carry a newline; the contract is one line.
+    /// libpcap's messages sometimes carry a newline; a live error is one line (docs/contract.md).
     static func oneLine(_ s: String) -> String {
         s.split(whereSeparator: \.isNewline).joined(separator: " ")
     }

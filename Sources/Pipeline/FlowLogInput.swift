@@ -3,7 +3,7 @@ import FlowLogs
 import Flows
 import WireBytes
 
-/// Flow-log records (NetFlow v5/v9, IPFIX) as the contract's flow records.
+/// Flow-log records (NetFlow v5/v9, IPFIX) as flow records of docs/contract.md.
 public enum FlowLogConversion {
     /// An exporter reports one direction: the side with a service port (and not the
     /// other) is the server; otherwise the source is taken as the client.

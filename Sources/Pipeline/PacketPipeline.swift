@@ -222,7 +222,7 @@ public struct PacketPipeline: ~Copyable {
         emit(PacketPipeline.record(f, inspection: state, hostname: hostname, input: input))
     }
 
-    /// The contract's record of a finished flow.
+    /// The flow record (docs/contract.md) of a finished flow.
     public static func record(_ f: FlowState, inspection state: InspectionState, hostname: String?, input: Int) -> FlowRecord {
         FlowRecord(flow: f.oriented, source: .packets, app: state.app.name, category: state.effectiveCategory.name,
                    hostname: hostname, input: input)

@@ -1,16 +1,16 @@
 import Flows
 import WireBytes
 
-/// The contract's rules, with their severities.
+/// The rules of docs/contract.md, with their severities.
 public enum Rule: String, Sendable, CaseIterable, Comparable, Codable {
     case unregisteredOverseasServer = "unregistered-overseas-server"
     case expiredRegistration = "expired-registration"
     case purposeMismatch = "purpose-mismatch"
     case unknownDestination = "unknown-destination"
     case remoteMaintenance = "remote-maintenance"
-    /// Beyond the contract: a remote-maintenance session opened from abroad to a device
-    /// at home. `crossBorder` is about the server, so these are not cross-border flows,
-    /// yet they are the sessions a maintenance log must keep.
+    /// A remote-maintenance session opened from abroad to a device at home
+    /// (docs/contract.md, Rules). `crossBorder` is about the server, so these are not
+    /// cross-border flows, yet they are the sessions a maintenance log must keep.
     case inboundRemoteMaintenance = "inbound-remote-maintenance"
 
     public var severity: Severity {
@@ -52,7 +52,7 @@ public enum Severity: String, Sendable, Comparable, CaseIterable {
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
-/// Every flow of one rule to one server address, aggregated (the contract's finding).
+/// Every flow of one rule to one server address, aggregated (a finding of docs/contract.md).
 public struct Finding: Sendable, Equatable, Codable {
     public var rule: Rule
     public var server: IPAddress

@@ -1,6 +1,6 @@
 import Flows
 
-/// The contract's flow record, as JSON members, an NDJSON line, or a CSV row.
+/// The flow record of docs/contract.md, as JSON members, an NDJSON line, or a CSV row.
 public enum FlowRecordReport {
     /// Field order is part of the output's stability: CSV columns follow it.
     public static let columns = [

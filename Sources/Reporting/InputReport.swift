@@ -2,7 +2,7 @@ import CaptureFormats
 import Pipeline
 import WireBytes
 
-/// The input object of the contract (`info --format json`, and `inputs` in the scan report).
+/// The input object of docs/contract.md (`info --format json`, and `inputs` in the scan report).
 extension CaptureSummary {
     public var json: JSON {
         var members: [(String, JSON)] = [

@@ -15,7 +15,7 @@ public struct ReportInput: Sendable, Equatable {
     public var last: Int64?
     public var errors: [String]
     public var warnings: [String]
-    /// The contract's input object, as the JSON report shows it.
+    /// The input object of docs/contract.md, as the JSON report shows it.
     public var json: JSON
 
     public init(index: Int, scan: InputScan) {

@@ -2,7 +2,7 @@ import Flows
 import Pipeline
 import Policy
 
-/// Renders a scan: the contract's JSON report, NDJSON, CSV, text, SARIF, and the
+/// Renders a scan: the JSON report of docs/contract.md, NDJSON, CSV, text, SARIF, and the
 /// remote-maintenance log.
 public struct ScanReport {
     public let result: ScanResult

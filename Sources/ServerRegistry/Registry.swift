@@ -1,6 +1,6 @@
 import WireBytes
 
-/// How a flow's server stands against the registry (the contract's `registry` field).
+/// How a flow's server stands against the registry (the `registry` field of docs/contract.md).
 public enum RegistryStatus: String, Sendable, Comparable {
     case registered
     case purposeMismatch = "purpose-mismatch"
@@ -140,7 +140,7 @@ public struct Registry: Sendable {
         return lower
     }
 
-    /// The contract's registry status of a cross-border flow: matched by its server
+    /// The registry status (docs/contract.md) of a cross-border flow: matched by its server
     /// address or its hostname, the entry's validity window against the flow's time,
     /// its purposes against the flow's category.
     public func match(server: IPAddress, hostname: String?, time: Int64, category: String) -> RegistryMatch {

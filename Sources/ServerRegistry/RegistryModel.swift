@@ -1,6 +1,6 @@
 import WireBytes
 
-/// The payload categories of the contract; registry purposes name these.
+/// The payload categories of docs/contract.md; registry purposes name these.
 public enum Categories {
     public static let all: [String] = [
         "telemetry", "remote-maintenance", "firmware-update", "name-resolution",

@@ -34,7 +34,7 @@ struct Borderflow: ParsableCommand {
                       SynthCommand.self, LiveCommand.self]
     )
 
-    /// Usage and configuration errors exit 2, as the contract says (ArgumentParser's own is 64).
+    /// Usage and configuration errors exit 2, as docs/contract.md says (ArgumentParser's own is 64).
     static func main() {
         // Each segment of a capture builds its flow table, handover and stitch arrays
         // afresh (hundreds of KiB each). glibc would map and unmap every one of them,

@@ -88,7 +88,7 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    /// Accepted like scan's and flows' (the contract's common options); one interface
+    /// Accepted like scan's and flows' (the common options of docs/contract.md); one interface
     /// is one stream of packets, read by one worker.
     @Option(help: ArgumentHelp("Accepted for scripts shared with scan; a live capture is one stream, read by one worker.", valueName: "n"))
     var jobs: Int?

@@ -25,6 +25,8 @@ servers:
 func t(_ day: String) -> Int64 { Int64(Day(day)!.days) * 86_400 * 1_000_000_000 + 3_600_000_000_000 }
 
 @Suite struct RegistryTests {
+    /// The registry example of docs/contract.md (the first entry of `goodYAML`) loads
+    /// without a problem, with its line and prefixes.
     @Test func loadsTheContractExample() {
         let (registry, problems) = RegistryLoader.load(text: goodYAML, file: "r.yaml")
         #expect(problems.isEmpty, "\(problems)")
