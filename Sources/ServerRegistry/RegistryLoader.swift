@@ -1,39 +1,72 @@
 import Foundation
+import WireBytes
 import Yams
 
 /// Reads a registry file (YAML or CSV, told apart by content) and validates every
 /// entry, collecting every problem with its line rather than stopping at the first.
 public enum RegistryLoader {
     public static func load(path: String) -> (Registry, [RegistryProblem]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch {
             return (Registry(entries: []), [RegistryProblem(file: path, line: 0, message: "cannot read the registry file")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return (Registry(entries: []), [RegistryProblem(file: path, line: 0, message: "the registry file is not UTF-8 text")])
-        }
-        return load(text: text, file: path)
+        // The file's pages are let go once its values are read: they are copies by then.
+        return withExtendedLifetime(file) { load(bytes: file.bytes, file: path) { file.dropPages(0 ..< file.bytes.count) } }
     }
 
-    public static func load(text: String, file: String) -> (Registry, [RegistryProblem]) {
-        // Line by line up to the first that counts: splitting the whole text to look at
-        // one line cost a tenth of a large registry's load.
-        var firstLine: Substring?
-        var rest = text[...]
-        while !rest.isEmpty {
-            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
-            let line = rest[..<end]
-            if !line.trimmedSpaces.isEmpty && !line.hasPrefix("#") { firstLine = line; break }
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+    /// `fullParser`: YAML through the full parser even where the flat reader would do
+    /// (to compare the two).
+    public static func load(text: String, file: String, fullParser: Bool = false) -> (Registry, [RegistryProblem]) {
+        var text = text
+        return text.withUTF8 { load(bytes: UnsafeRawBufferPointer($0), file: file, fullParser: fullParser) }
+    }
+
+    /// The largest registry read: far above any real one (400,000 entries are ~100 MB),
+    /// so that a wrong path to a huge file is refused instead of filling memory.
+    public static let maxBytes = 1 << 30
+
+    /// `parsed` is called when the bytes are no longer read.
+    static func load(bytes: UnsafeRawBufferPointer, file: String, fullParser: Bool = false,
+                     parsed: () -> Void = {}) -> (Registry, [RegistryProblem]) {
+        guard bytes.count <= maxBytes else {
+            return (Registry(entries: []), [RegistryProblem(file: file, line: 0, message: "the registry file is larger than 1 GiB: not a registry")])
         }
-        let entries: [RawEntry]
+        guard RegistryBytes.isUTF8(bytes) else {
+            return (Registry(entries: []), [RegistryProblem(file: file, line: 0, message: "the registry file is not UTF-8 text")])
+        }
+        let text = RegistryBytes(bytes: bytes)
+        var entries: [RawEntry]
         var problems: [RegistryProblem] = []
-        if let firstLine, firstLine.lowercased().replacingOccurrences(of: " ", with: "").hasPrefix("id,operator,") {
+        if isCSV(text) {
             entries = CSVRegistry.parse(text, file: file, problems: &problems)
+        } else if !fullParser, let flat = FlatYAMLRegistry.parse(text, file: file, problems: &problems) {
+            entries = flat
         } else {
-            entries = YAMLRegistry.parse(text, file: file, problems: &problems)
+            // Beyond the flat layout registries are written in (anchors, block scalars,
+            // flow mappings, ...): the full YAML parser, with its errors.
+            entries = YAMLRegistry.parse(text.string(0 ..< bytes.count), file: file, problems: &problems)
         }
-        let valid = validate(entries, file: file, problems: &problems)
+        parsed()
+        let valid = validate(&entries, file: file, problems: &problems)
         return (Registry(entries: valid), problems)
+    }
+
+    /// CSV when the first line that counts (not blank, not a `#` comment) starts with
+    /// `id,operator,` (any case, spaces ignored).
+    static func isCSV(_ text: RegistryBytes) -> Bool {
+        var csv = false
+        text.forEachLine { line, _ in
+            let b = text.bytes
+            if text.trimmed(line).isEmpty || b[line.lowerBound] == UInt8(ascii: "#") { return true }
+            var prefix: [UInt8] = []
+            for k in line where b[k] != 0x20 {
+                prefix.append(b[k] | (b[k] >= 0x41 && b[k] <= 0x5A ? 0x20 : 0))
+                if prefix.count == 12 { break }
+            }
+            csv = prefix == Array("id,operator,".utf8)
+            return false
+        }
+        return csv
     }
 
     /// Fields as read, with the line of each, before validation.
@@ -49,12 +82,17 @@ public enum RegistryLoader {
         var validUntil: (String, Int)?
     }
 
-    static func validate(_ raw: [RawEntry], file: String, problems: inout [RegistryProblem]) -> [RegistryEntry] {
+    /// Empties `raw` as it goes: each entry read is let go once validated, so the two
+    /// forms of a large registry are not held whole at once.
+    static func validate(_ raw: inout [RawEntry], file: String, problems: inout [RegistryProblem]) -> [RegistryEntry] {
         var out: [RegistryEntry] = []
+        out.reserveCapacity(raw.count)
         var seenIDs: [String: Int] = [:]
         var seenAddresses: [AddressPrefix: String] = [:]
         var seenHostnames: [HostnamePattern: String] = [:]
-        for r in raw {
+        for k in raw.indices {
+            let r = raw[k]
+            raw[k] = RawEntry(line: 0)
             var ok = true
             func fail(_ line: Int, _ message: String) {
                 problems.append(RegistryProblem(file: file, line: line, message: message))
@@ -204,114 +242,4 @@ enum YAMLRegistry {
         return seq.compactMap { scalar($0) }
     }
 
-}
-
-enum CSVRegistry {
-    /// `id,operator,country,endpoint,purposes,valid_from,valid_until`, one row per
-    /// endpoint (address, CIDR or hostname); rows with the same id form one entry.
-    static func parse(_ text: String, file: String, problems: inout [RegistryProblem]) -> [RegistryLoader.RawEntry] {
-        var out: [RegistryLoader.RawEntry] = []
-        var byID: [String: Int] = [:]
-        var header: [String] = []
-        for (lineNo, fields) in records(text) {
-            if header.isEmpty {
-                header = fields.map { $0.trimmedSpaces.lowercased() }
-                let expected = ["id", "operator", "country", "endpoint", "purposes", "valid_from", "valid_until"]
-                if header != expected {
-                    problems.append(RegistryProblem(file: file, line: lineNo, message: "CSV header must be \(expected.joined(separator: ","))"))
-                    return []
-                }
-                continue
-            }
-            guard fields.count == header.count else {
-                problems.append(RegistryProblem(file: file, line: lineNo, message: "expected \(header.count) fields, found \(fields.count)"))
-                continue
-            }
-            let f = fields.map { $0.trimmedSpaces }
-            let id = f[0]
-            // Rows of an id already seen add to its entry in place (a copy per row made
-            // loading quadratic in the rows of one id).
-            let i: Int
-            if let known = byID[id] { i = known } else {
-                var e = RegistryLoader.RawEntry(line: lineNo)
-                e.id = (id, lineNo)
-                e.operatorName = (f[1], lineNo)
-                e.country = (f[2], lineNo)
-                e.purposes = f[4].split(separator: ";").map { (String($0).trimmedSpaces, lineNo) }
-                if !f[5].isEmpty { e.validFrom = (f[5], lineNo) }
-                if !f[6].isEmpty { e.validUntil = (f[6], lineNo) }
-                i = out.count
-                byID[id] = i
-                out.append(e)
-            }
-            let endpoint = f[3]
-            if endpoint.isEmpty {
-                problems.append(RegistryProblem(file: file, line: lineNo, message: "empty endpoint"))
-            } else if endpoint.first!.isNumber || endpoint.contains(":") {
-                out[i].addresses.append((endpoint, lineNo))
-            } else {
-                out[i].hostnames.append((endpoint, lineNo))
-            }
-        }
-        if header.isEmpty { problems.append(RegistryProblem(file: file, line: 1, message: "empty registry")) }
-        return out
-    }
-
-    /// RFC 4180 records, each with the line it starts on: commas and line breaks inside
-    /// double quotes, "" for a quote. Blank lines and `#` comments between records are
-    /// skipped; a quote left open at the end closes there.
-    static func records(_ text: String) -> [(line: Int, fields: [String])] {
-        var out: [(line: Int, fields: [String])] = []
-        var fields: [String] = []
-        var current = String.UnicodeScalarView()
-        var quoted = false
-        var start = 0
-        for (n, raw) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.last == "\r" ? raw.dropLast() : raw[...]
-            if quoted {
-                current.append("\n")
-            } else {
-                if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.first == "#" { continue }
-                start = n + 1
-                // Most rows quote nothing: split them whole rather than a scalar at a time.
-                if !line.contains("\"") {
-                    out.append((start, line.split(separator: ",", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }))
-                    continue
-                }
-            }
-            var chars = line[...]
-            while let c = chars.popFirst() {
-                if quoted {
-                    if c == "\"" {
-                        if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
-                    } else { current.append(c) }
-                } else if c == "\"" {
-                    quoted = true
-                } else if c == "," {
-                    fields.append(String(current))
-                    current = String.UnicodeScalarView()
-                } else {
-                    current.append(c)
-                }
-            }
-            if !quoted {
-                fields.append(String(current))
-                out.append((start, fields))
-                fields = []
-                current = String.UnicodeScalarView()
-            }
-        }
-        if quoted { fields.append(String(current)); out.append((start, fields)) }
-        return out
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (Foundation's trimming bridges
-    /// through NSString: a third of a large registry's load).
-    var trimmedSpaces: String {
-        guard let first = firstIndex(where: { !($0.isWhitespace && !$0.isNewline) }) else { return "" }
-        let last = lastIndex(where: { !($0.isWhitespace && !$0.isNewline) })!
-        return String(self[first ... last])
-    }
 }

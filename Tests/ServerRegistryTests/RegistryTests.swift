@@ -1,4 +1,4 @@
-import ServerRegistry
+@testable import ServerRegistry
 import Testing
 import WireBytes
 
@@ -202,5 +202,93 @@ func t(_ day: String) -> Int64 { Int64(Day(day)!.days) * 86_400 * 1_000_000_000 
         let (registry, problems) = RegistryLoader.load(text: text, file: "r.csv")
         #expect(problems.isEmpty)
         #expect(registry.entries.count == 1 && registry.entries[0].addresses.count == 20_000)
+    }
+}
+
+/// The flat YAML reader against the full parser: the same entries, lines and
+/// problems on every layout it takes, and the full parser's answer on every other.
+@Suite struct FlatYAMLTests {
+    static func outcome(_ text: String, fullParser: Bool) -> [String] {
+        let (registry, problems) = RegistryLoader.load(text: text, file: "r.yaml", fullParser: fullParser)
+        return registry.entries.map { "\($0)" } + problems.map(\.description)
+    }
+
+    static let layouts: [String] = [
+        goodYAML,
+        // Block lists, at the key's indent and deeper, comments everywhere.
+        """
+        # header
+        servers:   # the list
+          - id: A-1      # first
+            operator: 'Plant Vendor''s Cloud'
+            country: "DE"
+            addresses:
+            - 192.0.2.1
+            - "2001:db8::/32"   # v6
+            hostnames:
+                - mqtt.example.com
+            purposes: [ telemetry , 'firmware-update' ]
+            valid_until: 2027-12-31
+
+          - id: A-2
+            country: FR
+            addresses: 198.51.100.0/24
+            purposes: telemetry
+            colour: blue
+        """,
+        // Problems the validation finds, with their lines.
+        "servers:\n  - id: B\n    country: de\n    addresses: [not-an-address, 10.0.0.0/33]\n    purposes: [cooking]\n"
+            + "    valid_from: 2027-01-01\n    valid_until: 2026-01-01\n  - id: B\n    country: DE\n    hostnames: [-bad-.example]\n",
+        // Deeper dashes, CRLF line ends, a value with a colon inside, hashes in values.
+        "servers:\r\n    -   id: C#1\r\n        operator: a:b c#d\r\n        country: DE\r\n        addresses: [\"10.0.0.1\"]\r\n        purposes: [telemetry]\r\n",
+        // Beyond the flat layout: read by the full parser (and the same for both).
+        "servers:\n  - &a\n    id: D\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n  - *a\n",
+        "servers:\n  - id: E\n    operator: |\n      multi\n      line\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n",
+        "servers:\n  - id: F\n    operator: \"esc\\u0041ped\"\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n",
+        "servers:\n  - {id: G, country: DE, addresses: [192.0.2.1], purposes: [telemetry]}\n",
+        "servers:\n  - id: H\n    id: H2\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n",
+        "version: 2\nservers:\n  - id: I\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n",
+        "servers:\n  - id: J\n    operator: continued\n      on the next line\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n",
+        "servers:\n  - id: K\n    valid_from:\n    country: DE\n    addresses: [192.0.2.1, ]\n    purposes: [telemetry]\n",
+        "servers:\n  - id: L\n    country: DE\n    addresses: [192.0.2.1 # open\n    purposes: [telemetry]\n",
+        "servers:\n  - id: M\n\tcountry: DE\n",
+        "servers:\n",
+        "servers: []\n",
+        "servers:\n  - just a string\n",
+        "\u{FEFF}servers:\n  - id: N\n    country: DE\n    addresses: [192.0.2.1]\n    purposes: [telemetry]\n",
+        "# nothing but a comment\n",
+        "",
+    ]
+
+    /// The first four layouts are the flat reader's; the rest are not.
+    static func readsFlat(_ text: String) -> Bool {
+        var text = text
+        var problems: [RegistryProblem] = []
+        return text.withUTF8 { FlatYAMLRegistry.parse(RegistryBytes(bytes: UnsafeRawBufferPointer($0)), file: "r.yaml", problems: &problems) } != nil
+    }
+
+    @Test(arguments: layouts.indices)
+    func sameAsTheFullParser(layout: Int) {
+        let text = Self.layouts[layout]
+        #expect(Self.readsFlat(text) == (layout < 4))
+        #expect(Self.outcome(text, fullParser: false) == Self.outcome(text, fullParser: true))
+    }
+
+    @Test func mutatedLayoutsAgreeToo() {
+        var rng: UInt64 = 11
+        let base = Array(Self.layouts[1].utf8)
+        for _ in 0 ..< 400 {
+            rng = rng &* 6364136223846793005 &+ 1
+            var m = base
+            let i = Int(rng >> 33) % m.count
+            let pick: [UInt8] = Array(" -:#'\"[],\n\tab".utf8)
+            switch rng % 3 {
+            case 0: m[i] = pick[Int(rng >> 20) % pick.count]
+            case 1: m.insert(pick[Int(rng >> 20) % pick.count], at: i)
+            default: m.removeSubrange(i ..< min(m.count, i + 1 + Int(rng >> 50) % 8))
+            }
+            let text = String(decoding: m, as: UTF8.self)
+            #expect(Self.outcome(text, fullParser: false) == Self.outcome(text, fullParser: true), "\(text)")
+        }
     }
 }
