@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(libpcap-dev liblz4-dev zlib1g-dev pkg-config tor-geoipdb)
 # The live capture test replays the example inside a network namespace of its own.
 packages+=(iproute2 tcpreplay)
+# The SARIF test validates reports against the SARIF 2.1.0 schema.
+packages+=(python3-jsonschema)
 # Extra packages for a purpose, e.g. the peer comparison: install-deps.sh tcpdump tshark
 packages+=("$@")
 

@@ -97,14 +97,21 @@ func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFo
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", """
-        import json, sys
+        import copy, json, sys
         try:
             import jsonschema
         except ImportError:
-            print("SKIP: python jsonschema not installed"); sys.exit(0)
+            print("python3 jsonschema is missing: scripts/install-deps.sh installs it (Debian python3-jsonschema)"); sys.exit(3)
         schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
         jsonschema.validate(doc, schema)
         assert len(doc["runs"][0]["results"]) == 6
+        # The validator rejects what SARIF forbids: a result level outside the enum.
+        broken = copy.deepcopy(doc); broken["runs"][0]["results"][0]["level"] = "severe"
+        try:
+            jsonschema.validate(broken, schema)
+            print("the validator accepted a broken SARIF document"); sys.exit(4)
+        except jsonschema.ValidationError:
+            pass
         print("valid")
         """, Package.root + "/../shared/spec/sarif-schema-2.1.0.json", path]
         let pipe = Pipe()
