@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,25 +21,27 @@ let package = Package(
         .target(name: "CShims"),
 
         .target(name: "WireBytes", dependencies: ["CShims"]),
+        // The values verdicts take (app, category, registry status, rule, severity).
+        .target(name: "Verdicts"),
         .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
         .target(name: "FlowLogs", dependencies: ["WireBytes"]),
-        .target(name: "Flows", dependencies: ["WireBytes", "Inspection", "Packets"]),
+        .target(name: "Flows", dependencies: ["WireBytes", "Verdicts", "Inspection", "Packets"]),
         .target(name: "Inspection", dependencies: [
-            "WireBytes",
+            "WireBytes", "Verdicts",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "ServerRegistry", dependencies: ["WireBytes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ServerRegistry", dependencies: ["WireBytes", "Verdicts", .product(name: "Yams", package: "Yams")]),
         .target(name: "PlantSynth", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
-        .target(name: "Policy", dependencies: ["WireBytes", "Flows", "ServerRegistry"]),
-        .target(name: "Pipeline", dependencies: ["WireBytes", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
-        .target(name: "Reporting", dependencies: ["WireBytes", "CaptureFormats", "Flows", "Policy", "Pipeline", "ServerRegistry"]),
+        .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry"]),
+        .target(name: "Pipeline", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
+        .target(name: "Reporting", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Flows", "Policy", "Pipeline", "ServerRegistry"]),
         // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
-        .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Pipeline", "Policy", "Reporting"]),
+        .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Verdicts", "Pipeline", "Policy", "Reporting"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "PlantSynth", "Live", "CShims",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "CShims",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -51,12 +53,12 @@ let package = Package(
         .testTarget(name: "CaptureFormatsTests", dependencies: ["TestSupport", "CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "CaptureFormats", "WireBytes"]),
         .testTarget(name: "FlowLogsTests", dependencies: ["TestSupport", "FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "WireBytes", "Inspection"]),
-        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "WireBytes"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Verdicts", "Flows", "WireBytes", "Inspection"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Verdicts", "Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
-        .testTarget(name: "ServerRegistryTests", dependencies: ["ServerRegistry", "WireBytes"]),
-        .testTarget(name: "LiveTests", dependencies: ["TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"],
+        .testTarget(name: "ServerRegistryTests", dependencies: ["Verdicts", "ServerRegistry", "WireBytes"]),
+        .testTarget(name: "LiveTests", dependencies: ["Verdicts", "TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"],
                     exclude: ["Scenarios", "Golden"]),  // expected outputs, read by path
     ]
 )

@@ -1,3 +1,5 @@
+import Verdicts
+
 /// Where a flow record came from.
 public enum FlowSource: String, Sendable {
     case packets, netflow, ipfix
@@ -8,15 +10,15 @@ public enum FlowSource: String, Sendable {
 public struct FlowRecord: Sendable, Equatable {
     public var flow: OrientedFlow
     public var source: FlowSource
-    /// Application protocol, lower case (`tls`, `mqtt`, ...), or `unknown`.
-    public var app: String
+    /// Application protocol (`tls`, `mqtt`, ...), or `unknown`.
+    public var app: AppProtocol
     /// Payload category (`telemetry`, `remote-maintenance`, ...), or `unknown`.
-    public var category: String
+    public var category: PayloadCategory
     public var hostname: String?
     public var serverCountry: String?
     public var crossBorder: Bool
-    /// `registered`, `unregistered`, `expired`, `purpose-mismatch`, `not-applicable`.
-    public var registry: String
+    /// Decided by the policy; `notApplicable` until then.
+    public var registry: RegistryStatus
     /// Which input the flow came from (index into the report's inputs).
     public var input: Int
     /// Where the geo sources place the client (nil: special-purpose address, or unplaced).
@@ -25,9 +27,9 @@ public struct FlowRecord: Sendable, Equatable {
     /// network): an inbound session, e.g. a vendor's remote maintenance.
     public var inbound = false
 
-    public init(flow: OrientedFlow, source: FlowSource = .packets, app: String = "unknown", category: String = "unknown",
+    public init(flow: OrientedFlow, source: FlowSource = .packets, app: AppProtocol = .unknown, category: PayloadCategory = .unknown,
                 hostname: String? = nil, serverCountry: String? = nil, crossBorder: Bool = false,
-                registry: String = "not-applicable", input: Int = 0) {
+                registry: RegistryStatus = .notApplicable, input: Int = 0) {
         self.flow = flow
         self.source = source
         self.app = app

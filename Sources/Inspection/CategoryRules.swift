@@ -1,3 +1,5 @@
+import Verdicts
+
 /// The one table that gives each flow its payload category. A detector may refine it
 /// (`DetectorFindings.category`): that wins over the protocol's row here.
 ///

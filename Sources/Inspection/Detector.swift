@@ -1,3 +1,5 @@
+import Verdicts
+
 /// The transport a payload arrived on.
 public enum Transport: UInt8, Sendable {
     case tcp, udp

@@ -1,3 +1,5 @@
+import Verdicts
+
 /// Every detector, in the order they are asked: the most specific first, so a
 /// protocol that rides on another's framing (RDP on TPKT, DoT on TLS) wins.
 public enum Detectors {

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// Runs the detectors over a flow's first payloads. One engine per worker: it owns

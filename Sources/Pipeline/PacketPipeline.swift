@@ -224,7 +224,7 @@ public struct PacketPipeline: ~Copyable {
 
     /// The flow record (docs/contract.md) of a finished flow.
     public static func record(_ f: FlowState, inspection state: InspectionState, hostname: String?, input: Int) -> FlowRecord {
-        FlowRecord(flow: f.oriented, source: .packets, app: state.app.name, category: state.effectiveCategory.name,
+        FlowRecord(flow: f.oriented, source: .packets, app: state.app, category: state.effectiveCategory,
                    hostname: hostname, input: input)
     }
 

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Policy
 import Synchronization
+import Verdicts
 import WireBytes
 
 /// One device → server conversation across the border, aggregated (the evidence
@@ -29,30 +30,20 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
     public var country: String
     /// The worst registry status any of the flows had (unregistered before expired,
     /// before purpose-mismatch, before registered): order-independent, so merges agree.
-    public var registry: String
+    public var registry: RegistryStatus
     /// Names the server was reached by, as many as a finding keeps.
     public var hostnames = BoundedSet<String>(limit: Finding.maxHostnames)
-    public var apps: Set<String> = []
+    public var apps: Set<AppProtocol> = []
     public var flows = 0
     public var bytes: UInt64 = 0
 
-    public init(country: String, registry: String) {
+    public init(country: String, registry: RegistryStatus) {
         self.country = country
         self.registry = registry
     }
 
-    static func rank(_ status: String) -> Int {
-        switch status {
-        case "registered": return 1
-        case "purpose-mismatch": return 2
-        case "expired": return 3
-        case "unregistered": return 4
-        default: return 0   // not-applicable
-        }
-    }
-
-    mutating func note(registry status: String) {
-        if CrossBorderTraffic.rank(status) > CrossBorderTraffic.rank(registry) { registry = status }
+    mutating func note(registry status: RegistryStatus) {
+        registry = max(registry, status)
     }
 
     enum CodingKeys: String, CodingKey { case country, registry, hostnames, hostnamesTruncated, apps, flows, bytes }
@@ -60,10 +51,10 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         country = try c.decode(String.self, forKey: .country)
-        registry = try c.decode(String.self, forKey: .registry)
+        registry = try c.decode(RegistryStatus.self, forKey: .registry)
         hostnames = BoundedSet(try c.decode([String].self, forKey: .hostnames), limit: Finding.maxHostnames,
                                truncated: try c.decodeIfPresent(Bool.self, forKey: .hostnamesTruncated) ?? false)
-        apps = try c.decode(Set<String>.self, forKey: .apps)
+        apps = try c.decode(Set<AppProtocol>.self, forKey: .apps)
         flows = try c.decode(Int.self, forKey: .flows)
         bytes = try c.decode(UInt64.self, forKey: .bytes)
     }
@@ -75,7 +66,7 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         try c.encode(registry, forKey: .registry)
         try c.encode(hostnames.sorted(), forKey: .hostnames)
         if hostnames.isTruncated { try c.encode(true, forKey: .hostnamesTruncated) }
-        try c.encode(apps.sorted(), forKey: .apps)
+        try c.encode(apps.sortedNames, forKey: .apps)
         try c.encode(flows, forKey: .flows)
         try c.encode(bytes, forKey: .bytes)
     }

@@ -1,56 +1,6 @@
 import Flows
+import Verdicts
 import WireBytes
-
-/// The rules of docs/contract.md, with their severities.
-public enum Rule: String, Sendable, CaseIterable, Comparable, Codable {
-    case unregisteredOverseasServer = "unregistered-overseas-server"
-    case expiredRegistration = "expired-registration"
-    case purposeMismatch = "purpose-mismatch"
-    case unknownDestination = "unknown-destination"
-    case remoteMaintenance = "remote-maintenance"
-    /// A remote-maintenance session opened from abroad to a device at home
-    /// (docs/contract.md, Rules). `crossBorder` is about the server, so these are not
-    /// cross-border flows, yet they are the sessions a maintenance log must keep.
-    case inboundRemoteMaintenance = "inbound-remote-maintenance"
-
-    public var severity: Severity {
-        switch self {
-        case .unregisteredOverseasServer, .expiredRegistration: return .high
-        case .purposeMismatch: return .medium
-        case .unknownDestination: return .low
-        case .remoteMaintenance, .inboundRemoteMaintenance: return .info
-        }
-    }
-
-    public var summary: String {
-        switch self {
-        case .unregisteredOverseasServer: return "A device talks to a server abroad that no registry entry names, by address or hostname."
-        case .expiredRegistration: return "A device talks to a registered server outside the entry's validity window."
-        case .purposeMismatch: return "A device sends a registered server data of a category the entry does not list among its purposes."
-        case .unknownDestination: return "A device talks to a public address that no geo source places in a country."
-        case .remoteMaintenance: return "A remote-maintenance session crosses the border (recorded in the maintenance log)."
-        case .inboundRemoteMaintenance: return "A remote-maintenance session was opened from abroad to a device at home (recorded in the maintenance log)."
-        }
-    }
-
-    var order: Int { Rule.allCases.firstIndex(of: self)! }
-    public static func < (a: Rule, b: Rule) -> Bool { a.order < b.order }
-}
-
-public enum Severity: String, Sendable, Comparable, CaseIterable {
-    case info, low, medium, high
-
-    var rank: Int {
-        switch self {
-        case .info: return 0
-        case .low: return 1
-        case .medium: return 2
-        case .high: return 3
-        }
-    }
-
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-}
 
 /// Every flow of one rule to one server address, aggregated (a finding of docs/contract.md).
 public struct Finding: Sendable, Equatable, Codable {
@@ -61,8 +11,8 @@ public struct Finding: Sendable, Equatable, Codable {
     public var hostnames = BoundedSet<String>(limit: Finding.maxHostnames)
     /// Devices that talked to the server, the smallest `maxDevices` addresses of them.
     public var devices = BoundedSet<IPAddress>(limit: Finding.maxDevices)
-    public var apps: Set<String> = []
-    public var categories: Set<String> = []
+    public var apps: Set<AppProtocol> = []
+    public var categories: Set<PayloadCategory> = []
     public var flows = 0
     public var bytes: UInt64 = 0
     public var first = Int64.max
@@ -128,8 +78,8 @@ extension Finding {
                                truncated: try c.decodeIfPresent(Bool.self, forKey: .hostnamesTruncated) ?? false)
         devices = BoundedSet(try c.decode([IPAddress].self, forKey: .devices), limit: Finding.maxDevices,
                              truncated: try c.decodeIfPresent(Bool.self, forKey: .devicesTruncated) ?? false)
-        apps = try c.decode(Set<String>.self, forKey: .apps)
-        categories = try c.decode(Set<String>.self, forKey: .categories)
+        apps = try c.decode(Set<AppProtocol>.self, forKey: .apps)
+        categories = try c.decode(Set<PayloadCategory>.self, forKey: .categories)
         flows = try c.decode(Int.self, forKey: .flows)
         bytes = try c.decode(UInt64.self, forKey: .bytes)
         first = try c.decode(Int64.self, forKey: .first)
@@ -149,8 +99,8 @@ extension Finding {
         if hostnames.isTruncated { try c.encode(true, forKey: .hostnamesTruncated) }
         try c.encode(devices.sorted(), forKey: .devices)
         if devices.isTruncated { try c.encode(true, forKey: .devicesTruncated) }
-        try c.encode(apps.sorted(), forKey: .apps)
-        try c.encode(categories.sorted(), forKey: .categories)
+        try c.encode(apps.sortedNames, forKey: .apps)
+        try c.encode(categories.sortedNames, forKey: .categories)
         try c.encode(flows, forKey: .flows)
         try c.encode(bytes, forKey: .bytes)
         try c.encode(first, forKey: .first)

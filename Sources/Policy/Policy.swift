@@ -1,5 +1,6 @@
 import Flows
 import ServerRegistry
+import Verdicts
 import WireBytes
 
 /// Where an address is: the country code a geo source gives, or nil.
@@ -43,40 +44,49 @@ public struct Policy: Sendable {
         let client = r.flow.client
         r.clientCountry = SpecialAddresses.isSpecial(client) ? nil : geo.country(for: client)
         let clientAbroad = r.clientCountry.map { !isHome($0) } ?? false
-        // Inbound: a client abroad reached a server at home (or a private one behind NAT).
-        func inboundVerdict() -> Verdict {
-            r.inbound = clientAbroad
-            return Verdict(rules: clientAbroad && r.category == "remote-maintenance" ? [.inboundRemoteMaintenance] : [])
-        }
+        r.inbound = false
+        r.crossBorder = false
+        r.registry = .notApplicable
+        var entry: String?
         if SpecialAddresses.isSpecial(server) {
             r.serverCountry = nil
-            r.crossBorder = false
-            r.registry = RegistryStatus.notApplicable.rawValue
-            return inboundVerdict()
+            // Inbound: a client abroad reached a private server (behind NAT).
+            r.inbound = clientAbroad
+        } else if let country = geo.country(for: server) {
+            r.serverCountry = country
+            r.crossBorder = !isHome(country)
+            if r.crossBorder {
+                let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: r.category)
+                r.registry = match.status
+                entry = match.entryIndex.map { registry.entries[$0].id }
+            } else {
+                // Inbound: a client abroad reached a server at home.
+                r.inbound = clientAbroad
+            }
+        } else {
+            r.serverCountry = nil
         }
-        let country = geo.country(for: server)
-        r.serverCountry = country
-        guard let country else {
-            r.crossBorder = false
-            r.registry = RegistryStatus.notApplicable.rawValue
-            return Verdict(rules: [.unknownDestination])
-        }
-        r.crossBorder = !isHome(country)
-        guard r.crossBorder else {
-            r.registry = RegistryStatus.notApplicable.rawValue
-            return inboundVerdict()
-        }
+        return Verdict(rules: Policy.rules(of: r), registryEntry: entry)
+    }
+
+    /// The rules a judged record meets: the one place that says which fields make which
+    /// rule, read by `judge` and by every report that shows flows under a finding.
+    public static func rules(of r: FlowRecord) -> [Rule] {
         var rules: [Rule] = []
-        let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: r.category)
-        r.registry = match.status.rawValue
-        switch match.status {
-        case .unregistered: rules.append(.unregisteredOverseasServer)
-        case .expired: rules.append(.expiredRegistration)
-        case .purposeMismatch: rules.append(.purposeMismatch)
-        case .registered, .notApplicable: break
+        if r.crossBorder {
+            switch r.registry {
+            case .unregistered: rules.append(.unregisteredOverseasServer)
+            case .expired: rules.append(.expiredRegistration)
+            case .purposeMismatch: rules.append(.purposeMismatch)
+            case .registered, .notApplicable: break
+            }
+            if r.category == .remoteMaintenance { rules.append(.remoteMaintenance) }
+        } else if r.serverCountry == nil, !SpecialAddresses.isSpecial(r.flow.server) {
+            rules.append(.unknownDestination)
+        } else if r.inbound, r.category == .remoteMaintenance {
+            rules.append(.inboundRemoteMaintenance)
         }
-        if r.category == "remote-maintenance" { rules.append(.remoteMaintenance) }
-        return Verdict(rules: rules, registryEntry: match.entryIndex.map { registry.entries[$0].id })
+        return rules
     }
 }
 

@@ -1,6 +1,7 @@
 import Flows
 import Policy
 import ServerRegistry
+import Verdicts
 import WireBytes
 
 /// Section 4: findings grouped by rule, each with the flows behind it (when the report
@@ -49,8 +50,8 @@ enum EvidenceFindingsSection {
             ("Country", .text(f.country ?? "none: no geo source places this address")),
             ("Hostnames", .markup(HTMLText.capped(hostnames, limit: maxHostnamesPerFinding, truncated: f.hostnames.isTruncated), "name")),
             ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding, truncated: f.devices.isTruncated), "mono")),
-            ("Apps", .markup(HTMLText.capped(f.apps.sorted(), limit: 50))),
-            ("Categories", .markup(HTMLText.capped(f.categories.sorted(), limit: 50))),
+            ("Apps", .markup(HTMLText.capped(f.apps.sortedNames, limit: 50))),
+            ("Categories", .markup(HTMLText.capped(f.categories.sortedNames, limit: 50))),
             ("Flows", .number(f.flows)),
             ("Bytes", .text(HTMLText.bytes(f.bytes))),
             ("First seen (UTC)", .text(HTMLText.time(f.first))),
@@ -64,17 +65,8 @@ enum EvidenceFindingsSection {
         return out + "</article>\n"
     }
 
-    /// Whether a judged flow is one the rule speaks of (what `Policy.judge` decided).
-    static func covers(_ rule: Rule, _ r: FlowRecord) -> Bool {
-        switch rule {
-        case .unregisteredOverseasServer: return r.crossBorder && r.registry == "unregistered"
-        case .expiredRegistration: return r.crossBorder && r.registry == "expired"
-        case .purposeMismatch: return r.crossBorder && r.registry == "purpose-mismatch"
-        case .unknownDestination: return r.serverCountry == nil
-        case .remoteMaintenance: return r.crossBorder && r.category == "remote-maintenance"
-        case .inboundRemoteMaintenance: return r.inbound && r.category == "remote-maintenance"
-        }
-    }
+    /// Whether a judged flow is one the rule speaks of (as `Policy.judge` decided).
+    static func covers(_ rule: Rule, _ r: FlowRecord) -> Bool { Policy.rules(of: r).contains(rule) }
 
     static func flowTable(_ flows: [FlowRecord]) -> String {
         guard !flows.isEmpty else { return "<p class=\"note\">No flow records of this finding in the report.</p>\n" }
@@ -84,10 +76,10 @@ enum EvidenceFindingsSection {
                 .text(HTMLText.time(f.first) + " – " + HTMLText.time(f.last)),
                 .text(endpoint(f.client, f.clientPort), "mono"),
                 .text(String(f.serverPort) + "/" + r.protoName, "mono"),
-                .text(r.app + " / " + r.category),
+                .text(r.app.name + " / " + r.category.name),
                 .text(r.hostname ?? "—", "name"),
                 .number(f.bytesToServer), .number(f.bytesToClient),
-                .markup(statusText(r.registry)),
+                .markup(statusText(r.registry.name)),
                 .text("#\(r.input + 1)"),  // the input's number in the Scope section
             ]
         }
@@ -108,7 +100,7 @@ enum EvidenceFindingsSection {
 
     /// An entry as one line: who, where, what for, and when it is valid.
     static func describe(_ e: RegistryEntry) -> String {
-        "\(e.id) — \(e.operatorName) (\(e.country)), purposes: \(e.purposes.joined(separator: ", ")), valid "
+        "\(e.id) — \(e.operatorName) (\(e.country)), purposes: \(e.purposes.map(\.name).joined(separator: ", ")), valid "
             + (e.validFrom.map(\.description) ?? "from any date") + " to " + (e.validUntil.map(\.description) ?? "open end")
     }
 }

@@ -13,7 +13,7 @@ enum EvidenceMaintenanceSection {
             return [
                 .text(HTMLText.time(f.first)), .text(HTMLText.time(f.last)),
                 .text(device.description, "mono"), .text(remote.description, "mono"), .number(f.serverPort),
-                .text((r.inbound ? r.clientCountry : r.serverCountry) ?? "—"), .text(r.app),
+                .text((r.inbound ? r.clientCountry : r.serverCountry) ?? "—"), .text(r.app.name),
                 .number(r.inbound ? f.bytesToClient : f.bytesToServer), .number(r.inbound ? f.bytesToServer : f.bytesToClient),
                 .text(r.inbound ? "—" : report.registryEntryFor(r) ?? "none", "mono"), .text(r.hostname ?? "—", "name"),
                 .text(r.inbound ? "inbound" : "outbound"),

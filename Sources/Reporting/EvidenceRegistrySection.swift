@@ -41,7 +41,7 @@ enum EvidenceRegistrySection {
         [.text(e.id, "mono"), .text(e.operatorName), .text(e.country),
          .markup(HTMLText.capped(e.addresses.map(\.description), limit: 20), "mono"),
          .markup(HTMLText.capped(e.hostnames.map(\.description), limit: 20), "name"),
-         .markup(HTMLText.capped(e.purposes, limit: 20)),
+         .markup(HTMLText.capped(e.purposes.map(\.name), limit: 20)),
          .text(e.validFrom.map(\.description) ?? "—"), .text(e.validUntil.map(\.description) ?? "open end")]
     }
 }

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 import Policy
 

@@ -1,5 +1,6 @@
 import Pipeline
 import Policy
+import Verdicts
 import WireBytes
 
 /// The data-flow diagram's content: devices → countries → servers, with the largest
@@ -12,7 +13,7 @@ struct FlowDiagramModel {
         var lines: [String]
         var bytes: UInt64
         /// The worst registry status behind the node (servers only).
-        var status = ""
+        var status: RegistryStatus?
         /// How many devices, countries or servers an aggregate node holds (0: a single one).
         var aggregated = 0
         /// The full text for the node's tooltip (labels may be shortened).
@@ -23,7 +24,7 @@ struct FlowDiagramModel {
         var from: Int
         var to: Int
         var bytes: UInt64
-        var status: String
+        var status: RegistryStatus
     }
 
     typealias Edges = [(key: CrossBorderEdge, value: CrossBorderTraffic)]
@@ -76,12 +77,12 @@ struct FlowDiagramModel {
     mutating func addServers(_ edges: Edges, countryIndex: [String: Int], max cap: Int) -> [IPAddress: Int] {
         var totals: [IPAddress: UInt64] = [:]
         var country: [IPAddress: String] = [:]
-        var status: [IPAddress: String] = [:]
+        var status: [IPAddress: RegistryStatus] = [:]
         var hostnames: [IPAddress: BoundedSet<String>] = [:]
         for (edge, t) in edges {
             totals[edge.server, default: 0] &+= t.bytes
             if country[edge.server] == nil { country[edge.server] = t.country }
-            status[edge.server] = RegistryStatusStyle.worse(status[edge.server] ?? t.registry, t.registry)
+            status[edge.server] = max(status[edge.server] ?? t.registry, t.registry)
             hostnames[edge.server, default: BoundedSet(limit: Finding.maxHostnames)].formUnion(t.hostnames)
         }
         let ordered = Self.byBytes(totals)
@@ -99,14 +100,14 @@ struct FlowDiagramModel {
         }
         let rest = ordered.dropFirst(cap)
         if !rest.isEmpty {
-            var worst = "registered", b: UInt64 = 0
-            var perStatus: [String: Int] = [:]
+            var worst = RegistryStatus.registered, b: UInt64 = 0
+            var perStatus: [RegistryStatus: Int] = [:]
             for (address, bytes) in rest {
-                worst = RegistryStatusStyle.worse(worst, status[address]!)
+                worst = max(worst, status[address]!)
                 b &+= bytes
                 perStatus[status[address]!, default: 0] += 1
             }
-            let breakdown = RegistryStatusStyle.ordered.compactMap { st in perStatus[st].map { "\($0) \(st)" } }.joined(separator: ", ")
+            let breakdown = RegistryStatusStyle.ordered.compactMap { st in perStatus[st].map { "\($0) \(st.name)" } }.joined(separator: ", ")
             servers.append(Node(lines: ["\(rest.count) more servers", "\(ScanText.bytes(b)): \(breakdown)"], bytes: b, status: worst,
                                 aggregated: rest.count, detail: "\(rest.count) more servers: \(breakdown)"))
         }
@@ -148,11 +149,11 @@ struct FlowDiagramModel {
     /// Links summed per pair of nodes; the worst status of their traffic colours each.
     /// Devices and servers not shown go to their column's last ("more") node.
     mutating func addLinks(_ edges: Edges, deviceIndex: [IPAddress: Int], countryIndex: [String: Int], serverIndex: [IPAddress: Int]) {
-        var left: [Pair: (bytes: UInt64, status: String)] = [:]
-        var right: [Pair: (bytes: UInt64, status: String)] = [:]
-        func add(_ totals: inout [Pair: (bytes: UInt64, status: String)], _ pair: Pair, _ t: CrossBorderTraffic) {
+        var left: [Pair: (bytes: UInt64, status: RegistryStatus)] = [:]
+        var right: [Pair: (bytes: UInt64, status: RegistryStatus)] = [:]
+        func add(_ totals: inout [Pair: (bytes: UInt64, status: RegistryStatus)], _ pair: Pair, _ t: CrossBorderTraffic) {
             let old = totals[pair] ?? (0, t.registry)
-            totals[pair] = (old.bytes &+ t.bytes, RegistryStatusStyle.worse(old.status, t.registry))
+            totals[pair] = (old.bytes &+ t.bytes, max(old.status, t.registry))
         }
         for (edge, t) in edges {
             let c = countryIndex[t.country]!

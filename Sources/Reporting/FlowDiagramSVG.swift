@@ -1,4 +1,5 @@
 import Foundation
+import Verdicts
 
 /// Draws a `FlowDiagramModel` as inline SVG: three columns of nodes joined by curves
 /// whose width grows with the log of the bytes. Labels use a monospaced font so their
@@ -147,8 +148,8 @@ enum FlowDiagramSVG {
         var x = 0.0
         for status in RegistryStatusStyle.ordered {
             out += rect(x: x, y: 8, w: 12, h: 12, fill: RegistryStatusStyle.colour(status))
-            out += text("server " + status, x: x + 17, y: 18, size: 11, anchor: "start", colour: "#212121")
-            x += 17 + Double(("server " + status).count) * 11 * advance + 22
+            out += text("server " + status.name, x: x + 17, y: 18, size: 11, anchor: "start", colour: "#212121")
+            x += 17 + Double(("server " + status.name).count) * 11 * advance + 22
         }
         out += text("line width: bytes (log scale)", x: width, y: 18, size: 11, anchor: "end", colour: "#555555")
         return out + "</g>\n"

@@ -1,4 +1,5 @@
 import Flows
+import Verdicts
 
 /// The flow record of docs/contract.md, as JSON members, an NDJSON line, or a CSV row.
 public enum FlowRecordReport {
@@ -24,12 +25,12 @@ public enum FlowRecordReport {
             ("packetsToClient", .int(Int64(clamping: f.packetsToClient))),
             ("bytesToServer", .int(Int64(clamping: f.bytesToServer))),
             ("bytesToClient", .int(Int64(clamping: f.bytesToClient))),
-            ("app", .string(r.app)),
-            ("category", .string(r.category)),
+            ("app", .string(r.app.name)),
+            ("category", .string(r.category.name)),
             ("hostname", .optional(r.hostname)),
             ("serverCountry", .optional(r.serverCountry)),
             ("crossBorder", .bool(r.crossBorder)),
-            ("registry", .string(r.registry)),
+            ("registry", .string(r.registry.name)),
             ("source", .string(r.source.rawValue)),
             ("vlan", f.vlan == 0 ? .null : .int(Int(f.vlan))),
             ("tunnelled", .bool(f.tunnelled)),

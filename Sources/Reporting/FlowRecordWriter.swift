@@ -1,4 +1,5 @@
 import Flows
+import Verdicts
 import WireBytes
 
 /// Writes flow records as NDJSON lines or CSV rows straight into a byte buffer: the
@@ -27,12 +28,12 @@ public struct FlowRecordWriter {
             o.ascii(",\"packetsToClient\":"); o.int(f.packetsToClient)
             o.ascii(",\"bytesToServer\":"); o.int(f.bytesToServer)
             o.ascii(",\"bytesToClient\":"); o.int(f.bytesToClient)
-            o.ascii(",\"app\":"); o.jsonString(r.app)
-            o.ascii(",\"category\":"); o.jsonString(r.category)
+            o.ascii(",\"app\":"); o.jsonString(r.app.name)
+            o.ascii(",\"category\":"); o.jsonString(r.category.name)
             o.ascii(",\"hostname\":"); if let h = r.hostname { o.jsonString(h) } else { o.ascii("null") }
             o.ascii(",\"serverCountry\":"); if let c = r.serverCountry { o.jsonString(c) } else { o.ascii("null") }
             o.ascii(",\"crossBorder\":"); o.bool(r.crossBorder)
-            o.ascii(",\"registry\":"); o.jsonString(r.registry)
+            o.ascii(",\"registry\":"); o.jsonString(r.registry.name)
             o.ascii(",\"source\":"); o.jsonString(r.source.rawValue)
             o.ascii(",\"vlan\":"); if f.vlan == 0 { o.ascii("null") } else { o.int(UInt64(f.vlan)) }
             o.ascii(",\"tunnelled\":"); o.bool(f.tunnelled)
@@ -52,9 +53,9 @@ public struct FlowRecordWriter {
             o.address(f.server); o.byte(0x2C); o.int(UInt64(f.serverPort)); o.byte(0x2C)
             o.int(f.packetsToServer); o.byte(0x2C); o.int(f.packetsToClient); o.byte(0x2C)
             o.int(f.bytesToServer); o.byte(0x2C); o.int(f.bytesToClient); o.byte(0x2C)
-            o.csvField(r.app); o.byte(0x2C); o.csvField(r.category); o.byte(0x2C); o.csvField(r.hostname ?? ""); o.byte(0x2C)
+            o.csvField(r.app.name); o.byte(0x2C); o.csvField(r.category.name); o.byte(0x2C); o.csvField(r.hostname ?? ""); o.byte(0x2C)
             o.csvField(r.serverCountry ?? ""); o.byte(0x2C); o.bool(r.crossBorder); o.byte(0x2C)
-            o.csvField(r.registry); o.byte(0x2C); o.csvField(r.source.rawValue); o.byte(0x2C)
+            o.csvField(r.registry.name); o.byte(0x2C); o.csvField(r.source.rawValue); o.byte(0x2C)
             if f.vlan != 0 { o.int(UInt64(f.vlan)) }; o.byte(0x2C)
             o.bool(f.tunnelled); o.byte(0x2C)
             o.csvField(FlowRecordReport.endName(f.end)); o.byte(0x2C)
@@ -66,8 +67,8 @@ public struct FlowRecordWriter {
     /// Bytes a record can take at most: the fixed text and numbers, plus every string
     /// escaped at its worst (6 bytes per byte, `\u00XX`).
     static func room(_ r: FlowRecord) -> Int {
-        let strings = r.protoName.utf8.count + r.app.utf8.count + r.category.utf8.count + (r.hostname?.utf8.count ?? 0)
-            + (r.serverCountry?.utf8.count ?? 0) + r.registry.utf8.count + r.source.rawValue.utf8.count
+        let strings = r.protoName.utf8.count + r.app.name.utf8.count + r.category.name.utf8.count + (r.hostname?.utf8.count ?? 0)
+            + (r.serverCountry?.utf8.count ?? 0) + r.registry.name.utf8.count + r.source.rawValue.utf8.count
             + FlowRecordReport.endName(r.flow.end).utf8.count + (r.clientCountry?.utf8.count ?? 0)
         return 1024 + 6 * strings
     }

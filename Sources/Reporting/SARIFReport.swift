@@ -1,5 +1,6 @@
 import Pipeline
 import Policy
+import Verdicts
 
 /// SARIF 2.1.0: one result per finding, rule metadata, locations naming the captures.
 /// Code-scanning services and IDE viewers read it as they read a linter's output.

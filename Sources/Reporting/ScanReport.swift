@@ -1,6 +1,7 @@
 import Flows
 import Pipeline
 import Policy
+import Verdicts
 
 /// Renders a scan: the JSON report of docs/contract.md, NDJSON, CSV, text, SARIF, and the
 /// remote-maintenance log.
@@ -55,8 +56,8 @@ public struct ScanReport {
             ("severity", .string(f.severity.rawValue)),
             ("server", .object(server)),
         ] + devices + [
-            ("apps", .array(f.apps.sorted().map(JSON.string))),
-            ("categories", .array(f.categories.sorted().map(JSON.string))),
+            ("apps", .array(f.apps.sortedNames.map(JSON.string))),
+            ("categories", .array(f.categories.sortedNames.map(JSON.string))),
             ("flows", .int(f.flows)),
             ("bytes", .int(Int64(clamping: f.bytes))),
             ("first", time(f.first)),
@@ -122,7 +123,7 @@ public struct ScanReport {
                 .string(f.rule.rawValue), .string(f.severity.rawValue), .string(f.server.description), .optional(f.country),
                 .string(f.hostnames.sorted().joined(separator: ";")),
                 .string(f.devices.sorted().map(\.description).joined(separator: ";")),
-                .string(f.apps.sorted().joined(separator: ";")), .string(f.categories.sorted().joined(separator: ";")),
+                .string(f.apps.sortedNames.joined(separator: ";")), .string(f.categories.sortedNames.joined(separator: ";")),
                 .int(f.flows), .int(Int64(clamping: f.bytes)), ScanReport.time(f.first), ScanReport.time(f.last), .optional(f.registryEntry),
             ]
             out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
@@ -138,12 +139,12 @@ public struct ScanReport {
             // Inbound sessions: the device is the server at home, the remote side the client abroad.
             let fields: [JSON] = r.inbound ? [
                 ScanReport.time(f.first), ScanReport.time(f.last), .string(f.server.description), .string(f.client.description),
-                .int(Int(f.serverPort)), .optional(r.clientCountry), .string(r.app),
+                .int(Int(f.serverPort)), .optional(r.clientCountry), .string(r.app.name),
                 .int(Int64(clamping: f.bytesToClient)), .int(Int64(clamping: f.bytesToServer)),
                 .null, .optional(r.hostname), .string("inbound"),
             ] : [
                 ScanReport.time(f.first), ScanReport.time(f.last), .string(f.client.description), .string(f.server.description),
-                .int(Int(f.serverPort)), .optional(r.serverCountry), .string(r.app),
+                .int(Int(f.serverPort)), .optional(r.serverCountry), .string(r.app.name),
                 .int(Int64(clamping: f.bytesToServer)), .int(Int64(clamping: f.bytesToClient)),
                 .optional(registryEntryFor(r)), .optional(r.hostname), .string("outbound"),
             ]

@@ -1,5 +1,6 @@
 import Pipeline
 import Policy
+import Verdicts
 
 /// The terminal report: a summary, countries and servers, and the findings by
 /// severity. Colour only when writing to a terminal.
@@ -39,7 +40,7 @@ public enum ScanText {
             let code = f.severity == .high ? "31" : f.severity == .medium ? "33" : f.severity == .low ? "36" : "2"
             let names = f.hostnames.isEmpty ? "" : " (\(shown(f.hostnames.sorted().joined(separator: ", "))))"
             out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(f.country ?? "??"))\n"
-            out += "         \(f.flows) flows, \(f.deviceCount) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sorted().joined(separator: ","))), categories: \(shown(f.categories.sorted().joined(separator: ",")))"
+            out += "         \(f.flows) flows, \(f.deviceCount) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sortedNames.joined(separator: ","))), categories: \(shown(f.categories.sortedNames.joined(separator: ",")))"
             if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
             out += "\n"
         }

@@ -1,27 +1,5 @@
+import Verdicts
 import WireBytes
-
-/// How a flow's server stands against the registry (the `registry` field of docs/contract.md).
-public enum RegistryStatus: String, Sendable, Comparable {
-    case registered
-    case purposeMismatch = "purpose-mismatch"
-    case expired
-    case unregistered
-    case notApplicable = "not-applicable"
-
-    /// Better matches first: a valid entry for the purpose beats a wrong-purpose one,
-    /// which beats an expired one.
-    var rank: Int {
-        switch self {
-        case .registered: return 0
-        case .purposeMismatch: return 1
-        case .expired: return 2
-        case .unregistered: return 3
-        case .notApplicable: return 4
-        }
-    }
-
-    public static func < (a: RegistryStatus, b: RegistryStatus) -> Bool { a.rank < b.rank }
-}
 
 public struct RegistryMatch: Sendable, Equatable {
     public var status: RegistryStatus
@@ -143,7 +121,7 @@ public struct Registry: Sendable {
     /// The registry status (docs/contract.md) of a cross-border flow: matched by its server
     /// address or its hostname, the entry's validity window against the flow's time,
     /// its purposes against the flow's category.
-    public func match(server: IPAddress, hostname: String?, time: Int64, category: String) -> RegistryMatch {
+    public func match(server: IPAddress, hostname: String?, time: Int64, category: PayloadCategory) -> RegistryMatch {
         // Address matches first, then name matches (the first of equals wins); not
         // joined into one array, which would allocate per flow.
         let byAddress = entries(for: server)
@@ -156,7 +134,7 @@ public struct Registry: Sendable {
             // purpose: only a known category can mismatch. (The entry's fields are read
             // where they are: a copy of the entry retained and released each of its strings.)
             let status: RegistryStatus = !entries[i].isValid(on: day) ? .expired
-                : (category == "unknown" || entries[i].purposes.contains(category) ? .registered : .purposeMismatch)
+                : (category == .unknown || entries[i].purposes.contains(category) ? .registered : .purposeMismatch)
             if best.entryIndex == nil || status < best.status { best = RegistryMatch(status: status, entryIndex: i) }
         }
         for i in byAddress { consider(i) }

@@ -1,4 +1,5 @@
 import Foundation
+import Verdicts
 import WireBytes
 import Yams
 
@@ -130,10 +131,10 @@ public enum RegistryLoader {
             if r.addresses.isEmpty, r.hostnames.isEmpty {
                 fail(r.line, "entry \(quoted(id)) lists no addresses and no hostnames: it can never match")
             }
-            var purposes: [String] = []
+            var purposes: [PayloadCategory] = []
             for (p, line) in r.purposes {
-                if Categories.all.contains(p) { purposes.append(p) } else {
-                    fail(line, "unknown purpose `\(quoted(p))`; purposes are: \(Categories.all.joined(separator: ", "))")
+                if let c = PayloadCategory(name: p) { purposes.append(c) } else {
+                    fail(line, "unknown purpose `\(quoted(p))`; purposes are: \(PayloadCategory.purposeNames)")
                 }
             }
             if r.purposes.isEmpty { fail(r.line, "entry \(quoted(id)) has no `purposes`") }

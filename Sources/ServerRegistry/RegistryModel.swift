@@ -1,12 +1,7 @@
+import Verdicts
 import WireBytes
 
 /// The payload categories of docs/contract.md; registry purposes name these.
-public enum Categories {
-    public static let all: [String] = [
-        "telemetry", "remote-maintenance", "firmware-update", "name-resolution",
-        "time-sync", "file-transfer", "web", "unknown",
-    ]
-}
 
 /// An address prefix (CIDR); IPv4 prefixes are held inside the v4-mapped IPv6 space
 /// (length + 96), so one matcher serves both families.
@@ -129,7 +124,7 @@ public struct RegistryEntry: Sendable, Equatable {
     public var country: String
     public var addresses: [AddressPrefix]
     public var hostnames: [HostnamePattern]
-    public var purposes: [String]
+    public var purposes: [PayloadCategory]
     public var validFrom: Day?
     /// Inclusive; nil = open-ended.
     public var validUntil: Day?
@@ -137,7 +132,7 @@ public struct RegistryEntry: Sendable, Equatable {
     public var line: Int
 
     public init(id: String, operatorName: String, country: String, addresses: [AddressPrefix], hostnames: [HostnamePattern],
-                purposes: [String], validFrom: Day?, validUntil: Day?, line: Int) {
+                purposes: [PayloadCategory], validFrom: Day?, validUntil: Day?, line: Int) {
         self.id = id
         self.operatorName = operatorName
         self.country = country

@@ -5,6 +5,7 @@ import Geo
 import Policy
 import Reporting
 import ServerRegistry
+import Verdicts
 import WireBytes
 import Yams
 

@@ -6,6 +6,7 @@ import Policy
 import Reporting
 import ServerRegistry
 import Testing
+import Verdicts
 import WireBytes
 
 /// The evidence page (`scan --format html`): complete, self-contained, escaped, deterministic.
@@ -107,7 +108,7 @@ import WireBytes
              "errors":["<b>bad</b>"],"warnings":[],"json":"{}"}
             """.utf8))
         let entry = RegistryEntry(id: "<i>REG</i>", operatorName: "<svg onload=alert(1)>", country: "US", addresses: [],
-                                  hostnames: [], purposes: ["telemetry"], validFrom: nil, validUntil: nil, line: 1)
+                                  hostnames: [], purposes: [.telemetry], validFrom: nil, validUntil: nil, line: 1)
         let scope = ScanScope(home: ["CN"], geoSources: [.init(path: "</td><script>", ranges: 1, modified: nil)],
                               registryPath: "\"><img src=y>", registryEntries: [entry])
         let html = EvidenceReport.render(ScanReport(result: result, inputs: [input], home: ["CN"], version: "<v>",
@@ -184,7 +185,7 @@ import WireBytes
         let flow = OrientedFlow(first: start, last: start + 5_000_000, ipProtocol: 6, vlan: 0,
                                 client: IPAddress(client)!, clientPort: 50000, server: IPAddress(server)!, serverPort: 443,
                                 packetsToServer: 3, packetsToClient: 3, bytesToServer: bytes, bytesToClient: bytes * 2)
-        return FlowRecord(flow: flow, app: "tls", category: "web", hostname: hostname)
+        return FlowRecord(flow: flow, app: .tls, category: .web, hostname: hostname)
     }
 }
 

@@ -2,6 +2,7 @@ import Flows
 import Foundation
 import Reporting
 import Testing
+import Verdicts
 import WireBytes
 
 /// The `flows` command's writer builds lines byte by byte in reserved room; what it
@@ -13,8 +14,8 @@ import WireBytes
         let flow = OrientedFlow(first: first, last: last, ipProtocol: 6, vlan: vlan, client: IPAddress(client)!, clientPort: 0,
                                 server: IPAddress(server)!, serverPort: 65535, packetsToServer: counters, packetsToClient: 0,
                                 bytesToServer: counters, bytesToClient: 9, tunnelled: vlan != 0, end: .closed)
-        var r = FlowRecord(flow: flow, app: "mqtt", category: "telemetry", hostname: hostname, serverCountry: "DE",
-                           crossBorder: true, registry: "unregistered", input: 0)
+        var r = FlowRecord(flow: flow, app: .mqtt, category: .telemetry, hostname: hostname, serverCountry: "DE",
+                           crossBorder: true, registry: .unregistered, input: 0)
         r.clientCountry = vlan == 0 ? nil : "CN"
         r.inbound = vlan != 0
         return r

@@ -121,7 +121,8 @@ struct NDPIComparisonTests {
             if e.confidence == "Match by port" { want = nil }
             if let want {
                 familyClaimed += 1
-                let ok = want.contains(r.app) || (want == ["coap"] && r.app == "lwm2m") || (want == ["tls"] && (r.app == "dot" || r.app == "doh"))
+                let app = r.app.name
+                let ok = want.contains(app) || (want == ["coap"] && app == "lwm2m") || (want == ["tls"] && (app == "dot" || app == "doh"))
                 if ok { familyAgree += 1 } else { lines.append("APP \(e.file) \(e.a) \(e.b): nDPI \(e.family) ours \(r.app)") }
                 if ["tls", "quic", "http"].contains(want[0]) || fam == "DoH_DoT", !e.hostname.isEmpty {
                     hostClaimed += 1

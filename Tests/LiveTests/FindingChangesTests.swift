@@ -1,6 +1,7 @@
 import Live
 import Policy
 import Testing
+import Verdicts
 import WireBytes
 
 @Suite struct FindingChangesTests {

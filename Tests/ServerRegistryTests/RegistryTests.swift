@@ -1,5 +1,6 @@
 @testable import ServerRegistry
 import Testing
+import Verdicts
 import WireBytes
 
 let goodYAML = """
@@ -40,18 +41,18 @@ func t(_ day: String) -> Int64 { Int64(Day(day)!.days) * 86_400 * 1_000_000_000 
     @Test func matchesByLongestPrefixHostnameWindowAndPurpose() {
         let (r, _) = RegistryLoader.load(text: goodYAML, file: "r.yaml")
         let inside = IPAddress("203.0.113.9")!, narrower = IPAddress("203.0.113.200")!
-        #expect(r.match(server: inside, hostname: nil, time: t("2026-06-01"), category: "telemetry") == RegistryMatch(status: .registered, entryIndex: 0))
-        #expect(r.match(server: inside, hostname: nil, time: t("2026-06-01"), category: "web").status == .purposeMismatch)
-        #expect(r.match(server: inside, hostname: nil, time: t("2028-01-01"), category: "telemetry").status == .expired)
-        #expect(r.match(server: inside, hostname: nil, time: t("2027-12-31"), category: "telemetry").status == .registered) // inclusive
+        #expect(r.match(server: inside, hostname: nil, time: t("2026-06-01"), category: .telemetry) == RegistryMatch(status: .registered, entryIndex: 0))
+        #expect(r.match(server: inside, hostname: nil, time: t("2026-06-01"), category: .web).status == .purposeMismatch)
+        #expect(r.match(server: inside, hostname: nil, time: t("2028-01-01"), category: .telemetry).status == .expired)
+        #expect(r.match(server: inside, hostname: nil, time: t("2027-12-31"), category: .telemetry).status == .registered) // inclusive
         // The /25 of entry 2 is longer than entry 1's /24: it decides, and it has expired.
-        #expect(r.match(server: narrower, hostname: nil, time: t("2026-06-01"), category: "remote-maintenance") == RegistryMatch(status: .expired, entryIndex: 1))
+        #expect(r.match(server: narrower, hostname: nil, time: t("2026-06-01"), category: .remoteMaintenance) == RegistryMatch(status: .expired, entryIndex: 1))
         // ... but a hostname that entry 1 lists still matches it, validly.
-        #expect(r.match(server: narrower, hostname: "fw.ota.example.com", time: t("2026-06-01"), category: "firmware-update").status == .registered)
-        #expect(r.match(server: IPAddress("192.0.2.1")!, hostname: "ota.example.com", time: t("2026-06-01"), category: "telemetry").status == .unregistered)
-        #expect(r.match(server: IPAddress("192.0.2.1")!, hostname: "MQTT.example.de.", time: t("2026-06-01"), category: "telemetry").status == .registered)
-        #expect(r.match(server: IPAddress("2001:db8:10:ffff::1")!, hostname: nil, time: t("2026-06-01"), category: "telemetry").status == .registered)
-        #expect(r.match(server: IPAddress("2001:db8:11::1")!, hostname: nil, time: t("2026-06-01"), category: "telemetry").status == .unregistered)
+        #expect(r.match(server: narrower, hostname: "fw.ota.example.com", time: t("2026-06-01"), category: .firmwareUpdate).status == .registered)
+        #expect(r.match(server: IPAddress("192.0.2.1")!, hostname: "ota.example.com", time: t("2026-06-01"), category: .telemetry).status == .unregistered)
+        #expect(r.match(server: IPAddress("192.0.2.1")!, hostname: "MQTT.example.de.", time: t("2026-06-01"), category: .telemetry).status == .registered)
+        #expect(r.match(server: IPAddress("2001:db8:10:ffff::1")!, hostname: nil, time: t("2026-06-01"), category: .telemetry).status == .registered)
+        #expect(r.match(server: IPAddress("2001:db8:11::1")!, hostname: nil, time: t("2026-06-01"), category: .telemetry).status == .unregistered)
     }
 
     /// Names are matched as lower-case ASCII without a final dot, however they come;

@@ -11,6 +11,7 @@ import PlantSynth
 import Policy
 import Reporting
 import ServerRegistry
+import Verdicts
 import WireBytes
 
 let benchDir = ProcessInfo.processInfo.environment["BORDERFLOW_BENCH_DIR"] ?? "/tmp/borderflow-bench"
@@ -103,7 +104,7 @@ let benchmarks: @Sendable () -> Void = {
         var registered = 0
         for i in benchmark.scaledIterations {
             let s = PlantModel.servers[i % PlantModel.servers.count]
-            if registry.match(server: s.address, hostname: s.hostname, time: 1_772_438_400_000_000_000, category: "telemetry").status == .registered { registered += 1 }
+            if registry.match(server: s.address, hostname: s.hostname, time: 1_772_438_400_000_000_000, category: .telemetry).status == .registered { registered += 1 }
         }
         blackHole(registered)
     }

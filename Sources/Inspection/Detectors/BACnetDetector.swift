@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// BACnet/IP: the BVLC header (type 0x81, a known function, a length that matches).

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// CIP implicit (class 1) I/O over UDP 2222: a common packet format with two items,

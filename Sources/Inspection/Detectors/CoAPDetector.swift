@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// CoAP (RFC 7252) over UDP: version 1, a token of at most 8 bytes, a request or

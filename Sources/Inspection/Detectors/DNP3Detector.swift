@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// DNP3 link layer: start bytes 0x05 0x64, a length of at least 5, and a header CRC

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// DNS over UDP, or over TCP with its 2-byte length prefix: a plausible header and a

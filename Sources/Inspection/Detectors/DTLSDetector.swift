@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// DTLS over UDP (CoAP over DTLS, LwM2M, VPNs): record header with version 0xFEFF,

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// HTTP/1.x: a request line and headers (Host, path), or a status line. A firmware

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// IEC 60870-5-104: APCI start 0x68, an APDU length of 4–253 that fits, and a

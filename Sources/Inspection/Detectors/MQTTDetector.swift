@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// MQTT 3.1/3.1.1/5: CONNECT with the protocol name, or CONNACK/PUBLISH on the MQTT

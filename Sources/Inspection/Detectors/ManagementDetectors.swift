@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// FTP control: the server's 220 greeting or a client command, on port 21.

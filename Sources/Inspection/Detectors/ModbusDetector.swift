@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// Modbus/TCP: the MBAP header (protocol id 0, a length that matches the payload) and

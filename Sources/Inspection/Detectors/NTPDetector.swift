@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// NTP (RFC 5905): 48-byte header (plus extensions or a MAC), version 1–4, a mode,

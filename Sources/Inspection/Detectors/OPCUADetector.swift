@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// OPC UA binary (UA TCP): a 3-letter message type, chunk type F/C/A, and a

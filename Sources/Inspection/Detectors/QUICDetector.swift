@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// QUIC: IETF long-header packets of version 1, version 2 and the drafts, and Google

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// RDP's UDP transport (MS-RDPEUDP) on port 3389: the SYN datagram starts with the

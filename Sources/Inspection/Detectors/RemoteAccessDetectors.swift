@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// VNC / RFB: the server's and client's `RFB 003.00x\n` version message.

@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// SSH: the identification string `SSH-2.0-...` (or 1.99) that both sides send first.

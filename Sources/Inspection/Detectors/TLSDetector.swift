@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// TLS over TCP: a ClientHello (SNI, ALPN) or ServerHello/ApplicationData records.

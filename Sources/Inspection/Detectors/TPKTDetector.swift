@@ -1,3 +1,4 @@
+import Verdicts
 import WireBytes
 
 /// ISO transport on TCP (TPKT + COTP, RFC 1006), which three protocols share:

@@ -1,5 +1,9 @@
 /// Application protocols a flow can be found to speak; names as the `app` values of docs/contract.md.
-public enum AppProtocol: UInt8, Sendable, CaseIterable {
+/// Held as a byte in each flow's inspection state; written by name.
+public enum AppProtocol: UInt8, Sendable, CaseIterable, NamedVerdict {
+    public init(from decoder: any Decoder) throws { self = try Self.decodeName(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeName(to: encoder) }
+
     case unknown = 0
     case tls, dtls, quic, http, dns, dot, doh
     case mqtt, coap, lwm2m, modbus, dnp3, opcua, bacnet, s7comm, iec104, enip, mms
@@ -39,26 +43,6 @@ public enum AppProtocol: UInt8, Sendable, CaseIterable {
         case .syslog: return "syslog"
         case .netflow: return "netflow"
         case .ipfix: return "ipfix"
-        }
-    }
-}
-
-/// What kind of data a flow carries: the `category` of docs/contract.md. The table that
-/// decides it is `CategoryRules`.
-public enum PayloadCategory: UInt8, Sendable, CaseIterable {
-    case unknown = 0
-    case telemetry, remoteMaintenance, firmwareUpdate, nameResolution, timeSync, fileTransfer, web
-
-    public var name: String {
-        switch self {
-        case .unknown: return "unknown"
-        case .telemetry: return "telemetry"
-        case .remoteMaintenance: return "remote-maintenance"
-        case .firmwareUpdate: return "firmware-update"
-        case .nameResolution: return "name-resolution"
-        case .timeSync: return "time-sync"
-        case .fileTransfer: return "file-transfer"
-        case .web: return "web"
         }
     }
 }
