@@ -11,13 +11,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: liblz4-dev, zlib1g-dev, libpcap-dev).
         .systemLibrary(name: "CLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // OpenSSL 3's libcrypto: QUIC Initial keys and the registry digest (Debian: libssl-dev).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CShims"),
 
         .target(name: "WireBytes", dependencies: ["CShims"]),
@@ -28,11 +29,9 @@ let package = Package(
         .target(name: "FlowLogs", dependencies: ["WireBytes"]),
         .target(name: "Flows", dependencies: ["WireBytes", "Verdicts", "Inspection", "Packets"]),
         .target(name: "Inspection", dependencies: [
-            "WireBytes", "Verdicts",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            "WireBytes", "Verdicts", "COpenSSL",
         ]),
-        .target(name: "ServerRegistry", dependencies: ["WireBytes", "Verdicts", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ServerRegistry", dependencies: ["WireBytes", "Verdicts", "COpenSSL", .product(name: "Yams", package: "Yams")]),
         .target(name: "PlantSynth", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry"]),
@@ -44,7 +43,7 @@ let package = Package(
             "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "CShims",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Crypto", package: "swift-crypto"),
+            "COpenSSL",
         ]),
 
         // Shared by the test targets only: where the fixtures are.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import Geo
 import Policy
@@ -155,9 +154,7 @@ struct PolicyOptions: ParsableArguments {
             reg = r
             scope.registryPath = path
             scope.registryModified = modificationTime(path)
-            if let bytes = FileManager.default.contents(atPath: path) {
-                scope.registryDigest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            }
+            scope.registryDigest = RegistryDigest.sha256(ofFile: path)
             scope.registryEntries = r.entries
         }
         let threshold = failOn ?? FailOn(rawValue: file.failOn ?? "high") ?? .high

@@ -1,4 +1,4 @@
-import Inspection
+@testable import Inspection
 import Testing
 import WireBytes
 
@@ -165,5 +165,40 @@ func clientHello(sni: String?, alpn: [String] = ["h2"], split: Int? = nil) -> [U
             _ = packet.withUnsafeBytes { QUICInitial.cryptoData($0) }
             _ = cut.withUnsafeBytes { QUICInitial.frames($0) }
         }
+    }
+}
+
+/// QUIC Initial key derivation and header protection against RFC 9001 Appendix A
+/// (client DCID 0x8394c8f03e515708): the libcrypto primitives give the RFC's values.
+@Suite struct InitialCryptoTests {
+    static func hex(_ s: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = s.startIndex
+        while i < s.endIndex {
+            let j = s.index(i, offsetBy: 2)
+            out.append(UInt8(s[i ..< j], radix: 16)!)
+            i = j
+        }
+        return out
+    }
+
+    @Test func keysAndMaskAreTheRFCs() {
+        let dcid = Self.hex("8394c8f03e515708")
+        let initial = InitialCrypto.extract(salt: QUICInitial.saltV1, inputKeyMaterial: dcid)
+        let client = InitialCrypto.expandLabel(initial, "client in", 32)
+        #expect(client == Self.hex("c00cf151ca5be075ed0ebfb5c80323c42d6b7db67881289af4008f1f6c357aea"))
+        #expect(InitialCrypto.expandLabel(client, "quic key", 16) == Self.hex("1f369613dd76d5467730efcbe3b1a22d"))
+        #expect(InitialCrypto.expandLabel(client, "quic iv", 12) == Self.hex("fa044b2f42a3fd3b46fb255c"))
+        let hp = InitialCrypto.expandLabel(client, "quic hp", 16)
+        #expect(hp == Self.hex("9f50449e04a0e810283a1e9933adedd2"))
+        let mask = InitialCrypto.aesBlock(key: hp, Self.hex("d1b1c98dd7689fb8ec11d242b123dc9b"))
+        #expect(mask.map { Array($0.prefix(5)) } == Self.hex("437b9aec36"))
+    }
+
+    @Test func aTamperedTagIsRefused() {
+        let key = [UInt8](repeating: 1, count: 16), nonce = [UInt8](repeating: 2, count: 12)
+        let ciphertext: [UInt8] = [1, 2, 3, 4], tag = [UInt8](repeating: 0, count: 16)
+        let opened = ciphertext.withUnsafeBytes { c in tag.withUnsafeBytes { t in InitialCrypto.open(key: key, nonce: nonce, aad: [9], ciphertext: c, tag: t) } }
+        #expect(opened == nil)
     }
 }

@@ -1,6 +1,3 @@
-import Crypto
-import Foundation  // Data for the AEAD API; runs once per QUIC flow, not per packet
-import _CryptoExtras
 import WireBytes
 
 /// QUIC client Initial packets (RFC 9000 §17.2.2, RFC 9001 §5; v2: RFC 9369; draft-29):
@@ -76,16 +73,17 @@ public enum QUICInitial {
 
         // Keys (RFC 9001 §5.2): HKDF with the version's salt over the client's DCID.
         let prefix = v2 ? "quicv2 " : "quic "
-        let initial = HKDF<SHA256>.extract(inputKeyMaterial: SymmetricKey(data: dcid), salt: salt)
-        let clientSecret = expandLabel(SymmetricKey(data: Data(initial)), "client in", 32)
-        let key = expandLabel(clientSecret, prefix + "key", 16)
-        let iv = expandLabel(clientSecret, prefix + "iv", 12)
-        let hp = expandLabel(clientSecret, prefix + "hp", 16)
+        let initial = InitialCrypto.extract(salt: salt, inputKeyMaterial: dcid)
+        let clientSecret = InitialCrypto.expandLabel(initial, "client in", 32)
+        let key = InitialCrypto.expandLabel(clientSecret, prefix + "key", 16)
+        let iv = InitialCrypto.expandLabel(clientSecret, prefix + "iv", 12)
+        let hp = InitialCrypto.expandLabel(clientSecret, prefix + "hp", 16)
 
         // Header protection: AES-ECB of a 16-byte sample 4 bytes past the packet number.
         guard pnOffset + 4 + 16 <= packetEnd else { return nil }
-        var mask = Array(UnsafeRawBufferPointer(rebasing: b[pnOffset + 4 ..< pnOffset + 20]))
-        guard (try? AES.permute(&mask, key: hp)) != nil else { return nil }
+        guard let mask = InitialCrypto.aesBlock(key: hp, Array(UnsafeRawBufferPointer(rebasing: b[pnOffset + 4 ..< pnOffset + 20]))) else {
+            return nil
+        }
         var header = Array(UnsafeRawBufferPointer(rebasing: b[0 ..< pnOffset + 4]))
         header[0] ^= mask[0] & 0x0F
         let pnLength = Int(header[0] & 0x03) + 1
@@ -95,15 +93,14 @@ public enum QUICInitial {
             header[pnOffset + i] ^= mask[1 + i]
             pn = pn << 8 | UInt64(header[pnOffset + i])
         }
-        var nonce = ivBytes(iv)
+        var nonce = iv
         for i in 0 ..< 8 { nonce[11 - i] ^= UInt8(truncatingIfNeeded: pn >> (8 * UInt64(i))) }
         let cipherStart = pnOffset + pnLength
         guard packetEnd - cipherStart > 16 else { return nil }
-        let ciphertext = Data(UnsafeRawBufferPointer(rebasing: b[cipherStart ..< packetEnd - 16]))
-        let tag = Data(UnsafeRawBufferPointer(rebasing: b[packetEnd - 16 ..< packetEnd]))
-        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag),
-              let plain = try? AES.GCM.open(box, using: SymmetricKey(data: keyBytes(key)), authenticating: header) else { return nil }
-        return Decrypted(plain: [UInt8](plain), version: version, keyDCID: dcid)
+        guard let plain = InitialCrypto.open(key: key, nonce: nonce, aad: header,
+                                             ciphertext: UnsafeRawBufferPointer(rebasing: b[cipherStart ..< packetEnd - 16]),
+                                             tag: UnsafeRawBufferPointer(rebasing: b[packetEnd - 16 ..< packetEnd])) else { return nil }
+        return Decrypted(plain: plain, version: version, keyDCID: dcid)
     }
 
     /// CRYPTO frames among PADDING, PING, ACK and CONNECTION_CLOSE (the frames an
@@ -153,14 +150,4 @@ public enum QUICInitial {
         }
         return v
     }
-
-    /// HKDF-Expand-Label (RFC 8446 §7.1) with an empty context.
-    static func expandLabel(_ secret: SymmetricKey, _ label: String, _ length: Int) -> SymmetricKey {
-        let full = Array(("tls13 " + label).utf8)
-        let info: [UInt8] = [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(full.count)] + full + [0]
-        return HKDF<SHA256>.expand(pseudoRandomKey: secret, info: info, outputByteCount: length)
-    }
-
-    static func keyBytes(_ k: SymmetricKey) -> [UInt8] { k.withUnsafeBytes { Array($0) } }
-    static func ivBytes(_ k: SymmetricKey) -> [UInt8] { k.withUnsafeBytes { Array($0) } }
 }
