@@ -1,9 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Linux only: the sources use Glibc (stat's st_mtim, mmap, madvise, signals) and
+// libpcap, libcrypto, liblz4 and zlib through pkg-config (scripts/install-deps.sh).
 let package = Package(
     name: "borderflow",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
         .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting"]),

@@ -137,8 +137,8 @@ struct PolicyOptions: ParsableArguments {
         guard !homeCodes.isEmpty else {
             throw CommandFailure("no home jurisdiction: give --home CC (e.g. --home CN) or `home:` in borderflow.yaml")
         }
-        for c in homeCodes where CountryCode(c) == nil {
-            throw CommandFailure("--home: `\(c)` is not an ISO 3166-1 alpha-2 code")
+        for c in homeCodes where CountryCode(c) == nil || !ISO3166.isAssigned(c) {
+            throw CommandFailure("--home: `\(VisibleText.escape(c))` is not an assigned ISO 3166-1 alpha-2 country code (e.g. CN, DE, US)")
         }
         let (db, geoInfo) = try geoOptions.loadGeo(file)
         var scope = ScanScope(home: homeCodes, geoSources: geoInfo)
