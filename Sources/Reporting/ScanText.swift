@@ -1,6 +1,7 @@
 import Pipeline
 import Policy
 import Verdicts
+import WireBytes
 
 /// The terminal report: a summary, countries and servers, and the findings by
 /// severity. Colour only when writing to a terminal.
@@ -19,23 +20,9 @@ public enum ScanText {
         }
         for l in r.limitsReached { out += paint("warning: \(l.text)", "33") + "\n" }
         let findings = r.findings.sorted
-        // Countries the findings point at, by bytes.
-        var byCountry: [String: (servers: Set<String>, bytes: UInt64)] = [:]
-        for f in findings where f.rule != .remoteMaintenance && f.rule != .inboundRemoteMaintenance {
-            let c = f.country ?? "??"
-            var e = byCountry[c] ?? ([], 0)
-            e.servers.insert(f.server.description)
-            e.bytes += f.bytes
-            byCountry[c] = e
-        }
-        if !byCountry.isEmpty {
-            out += "\n" + paint("Countries", "1") + "\n"
-            for (c, e) in byCountry.sorted(by: { $0.value.bytes > $1.value.bytes }) {
-                out += "  \(shown(c))  \(e.servers.count) servers  \(bytes(e.bytes))\n"
-            }
-        }
+        out += countries(r, findings: findings, paint: paint)
         out += "\n" + paint("Findings", "1") + (findings.isEmpty ? ": none\n" : "\n")
-        for f in findings {
+        for f in findings.prefix(maxFindings) {
             let sev = f.severity.rawValue.uppercased()
             let code = f.severity == .high ? "31" : f.severity == .medium ? "33" : f.severity == .low ? "36" : "2"
             let names = f.hostnames.isEmpty ? "" : " (\(shown(f.hostnames.sorted().joined(separator: ", "))))"
@@ -44,6 +31,51 @@ public enum ScanText {
             if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
             out += "\n"
         }
+        if findings.count > maxFindings {
+            // A terminal is no place for thousands of findings: the count per rule, and
+            // where the rest are.
+            var perRule: [Rule: Int] = [:]
+            for f in findings { perRule[f.rule, default: 0] += 1 }
+            let counts = Rule.allCases.compactMap { rule in perRule[rule].map { "\(rule.rawValue) \($0)" } }.joined(separator: ", ")
+            out += "  … and \(findings.count - maxFindings) more: \(findings.count) findings in all (\(counts)); "
+                + "every one is in --format json, csv or html\n"
+        }
+        return out
+    }
+
+    /// Findings shown one by one; the rest are counted per rule.
+    public static let maxFindings = 100
+
+    /// Every country cross-border traffic reaches, by bytes: its servers, flows and
+    /// bytes, and the rules its servers' findings meet; then servers no geo source places.
+    static func countries(_ r: ScanResult, findings: [Finding], paint: (String, String) -> String) -> String {
+        struct Reach { var servers: Set<IPAddress> = []; var flows = 0; var bytes: UInt64 = 0; var rules: Set<Rule> = [] }
+        var byCountry: [String: Reach] = [:]
+        for (edge, t) in r.crossBorder {
+            byCountry[t.country, default: Reach()].servers.insert(edge.server)
+            byCountry[t.country]!.flows += t.flows
+            byCountry[t.country]!.bytes &+= t.bytes
+        }
+        var unplaced = Reach()
+        for f in findings where f.rule != .remoteMaintenance && f.rule != .inboundRemoteMaintenance {
+            if f.rule == .unknownDestination {
+                unplaced.servers.insert(f.server)
+                unplaced.flows += f.flows
+                unplaced.bytes &+= f.bytes
+                unplaced.rules.insert(f.rule)
+            } else if let c = f.country {
+                byCountry[c, default: Reach()].rules.insert(f.rule)
+            }
+        }
+        guard !byCountry.isEmpty || !unplaced.servers.isEmpty else { return "" }
+        func line(_ c: String, _ e: Reach) -> String {
+            let rules = Rule.allCases.filter(e.rules.contains).map(\.rawValue).joined(separator: ", ")
+            return "  \(VisibleText.escape(c))  \(e.servers.count) servers  \(e.flows) flows  \(bytes(e.bytes))"
+                + (rules.isEmpty ? "" : "  findings: " + rules) + "\n"
+        }
+        var out = "\n" + paint("Countries", "1") + " (cross-border traffic, by bytes)\n"
+        for (c, e) in byCountry.sorted(by: { ($1.value.bytes, $0.key) < ($0.value.bytes, $1.key) }) { out += line(c, e) }
+        if !unplaced.servers.isEmpty { out += line("??", unplaced) }
         return out
     }
 

@@ -136,6 +136,22 @@ import WireBytes
         #expect(ScanText.render(report, colour: false).contains("more than \(Finding.maxDevices) devices"))
     }
 
+    @Test func aLongTextReportShowsTheFirstFindingsAndCountsTheRest() throws {
+        var pcap = TestPcap()
+        for i in 0 ..< ScanText.maxFindings + 50 {
+            pcap.append(time: Int64(i) * 1_000_000, frame: TestPcap.tcpSYN(from: [100, 64, 2, 1], port: UInt16(40000 + i),
+                                                                           to: [5, 0, UInt8(i >> 8), UInt8(i & 0xff)], port: 443))
+        }
+        let path = NSTemporaryDirectory() + "borderflow-many-findings-\(getpid()).pcap"
+        try pcap.write(to: path)
+        defer { unlink(path) }
+        let result = Scan.run([.file(path)], policy: try BatchTests.policy())
+        let text = ScanText.render(ScanReport(result: result, home: ["CN"], version: "test", includeFlows: false), colour: false)
+        #expect(text.components(separatedBy: "unknown-destination  5.0.").count - 1 == ScanText.maxFindings)
+        #expect(text.contains("… and 50 more: \(ScanText.maxFindings + 50) findings in all (unknown-destination \(ScanText.maxFindings + 50)); every one is in --format json, csv or html"))
+        #expect(text.contains("  ??  \(ScanText.maxFindings + 50) servers  \(ScanText.maxFindings + 50) flows"))
+    }
+
     /// 40 SSH sessions from their own sources to the foreign server (two findings,
     /// 40 pairs, 40 maintenance sessions) and 40 SYNs to unplaced servers (40 findings).
     static let mixed: String = {
