@@ -35,6 +35,18 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, NamedVerdict {
 
     public var name: String { rawValue }
 
+    /// At most 43 characters, for the rule table of `scan --help`.
+    public var brief: String {
+        switch self {
+        case .unregisteredOverseasServer: return "a server abroad no registry entry names"
+        case .expiredRegistration: return "registered, used outside its validity"
+        case .purposeMismatch: return "data of a purpose the entry does not list"
+        case .unknownDestination: return "a public server no geo source places"
+        case .remoteMaintenance: return "a maintenance session across the border"
+        case .inboundRemoteMaintenance: return "a maintenance session opened from abroad"
+        }
+    }
+
     var order: Int { Rule.allCases.firstIndex(of: self)! }
     public static func < (a: Rule, b: Rule) -> Bool { a.order < b.order }
 }

@@ -110,7 +110,7 @@ struct LiveCommand: ParsableCommand {
         if updates != nil, reportEvery == 0 { throw ValidationError("--updates needs rolling reports (--report-every more than 0)") }
         // One document (json, sarif, csv, html) on standard output cannot have NDJSON lines before it.
         if reportEvery > 0, updates == nil, report.output == nil || report.output == "-",
-           [.json, .sarif, .csv, .html].contains(report.format) {
+           report.format.isOneDocument {
             throw ValidationError("--format \(report.format.rawValue) writes one document to standard output, and the rolling reports would go there too: send them to a file with --updates FILE, write the report with -o FILE, or turn them off with --report-every 0")
         }
         if let bufferSize, ByteCount.parse(bufferSize).map({ $0 > 0 && $0 <= Int(Int32.max) }) != true {

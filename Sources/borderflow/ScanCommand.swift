@@ -3,12 +3,10 @@ import Foundation
 import Pipeline
 import Policy
 import Reporting
+import Verdicts
 import WireBytes
 
-/// Report formats of `scan` and `merge`.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, ndjson, csv, sarif, html
-}
+extension ReportFormat: ExpressibleByArgument {}
 
 extension InputShard: ExpressibleByArgument {
     public init?(argument: String) {
@@ -18,6 +16,12 @@ extension InputShard: ExpressibleByArgument {
     }
 }
 
+/// The rules, their severities and what each means, for help texts: from `Rule` itself,
+/// so a new rule is never missing here.
+let ruleTable: String = Rule.allCases.map { r in
+    "  " + r.rawValue.padding(toLength: 29, withPad: " ", startingAt: 0) + r.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0) + r.brief
+}.joined(separator: "\n") + "\n(the maintenance rules' sessions are the rows of --maintenance-log)"
+
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
@@ -26,11 +30,7 @@ struct ScanCommand: ParsableCommand {
         Reads captures, builds flows, finds what each carries, places every server in a \
         country, and reports findings:
 
-          unregistered-overseas-server  high    a server abroad that no registry entry names
-          expired-registration          high    a registered server used outside its validity window
-          purpose-mismatch              medium  a registered server sent data of a category it is not registered for
-          unknown-destination           low     a public server no geo source places
-          remote-maintenance            info    every cross-border remote-maintenance session (see --maintenance-log)
+        \(ruleTable)
 
         Examples:
           borderflow scan --home CN --registry registry.yaml plant.pcapng
@@ -175,7 +175,8 @@ struct ScanCommand: ParsableCommand {
 
 /// Where and how `scan` and `merge` write their report.
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Report format: text, json, ndjson, csv, sarif, html (a self-contained evidence page).")
+    @Option(help: ArgumentHelp("Report format: \(ReportFormat.names).",
+                               discussion: ReportFormat.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
@@ -192,14 +193,7 @@ struct ReportOptions: ParsableArguments {
 /// Renders a report in the chosen format (and the maintenance log), to a file or stdout.
 func writeReport(_ report: ScanReport, format: ReportFormat, output: String?, maintenanceLog: String?) throws {
     let out = try OutputTarget(path: output)
-    switch format {
-    case .json: out.write(report.json.rendered(pretty: true) + "\n")
-    case .ndjson: out.write(report.ndjson)
-    case .csv: out.write(report.csv)
-    case .sarif: out.write(report.sarif.rendered(pretty: true) + "\n")
-    case .html: out.write(EvidenceReport.render(report))
-    case .text: out.write(ScanText.render(report, colour: output == nil && isatty(1) != 0))
-    }
+    out.write(format.render(report, colour: format == .text && output == nil && isatty(1) != 0))
     try out.finish()
     if let maintenanceLog {
         let log = try OutputTarget(path: maintenanceLog)

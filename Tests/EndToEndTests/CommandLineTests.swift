@@ -1,6 +1,8 @@
 import Foundation
+import Reporting
 import Testing
 import TestSupport
+import Verdicts
 
 /// The built `borderflow` binary, as scripts and schedulers run it: exit codes,
 /// resumable state, shards merged from files, geo lookups.
@@ -104,6 +106,13 @@ import TestSupport
         let overlap = try Self.run(["merge", nonEmpty, nonEmpty])
         #expect(overlap.status == 2)
         #expect(overlap.stderr.contains("overlap"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
+    func helpNamesEveryRuleAndFormat() throws {
+        let help = try Self.run(["scan", "--help"]).stdout
+        for rule in Rule.allCases { #expect(help.contains(rule.rawValue + " "), "scan --help lacks \(rule.rawValue)") }
+        for format in ReportFormat.allCases { #expect(help.contains(format.rawValue), "scan --help lacks \(format.rawValue)") }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "borderflow is not built (swift build)"))
