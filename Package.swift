@@ -7,7 +7,7 @@ let package = Package(
     name: "borderflow",
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting", "Setup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,10 +38,12 @@ let package = Package(
         .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Flows", "Policy", "Pipeline", "ServerRegistry"]),
+        // Setting up a run: the config file, geo sources, the registry into a `Policy`.
+        .target(name: "Setup", dependencies: ["Geo", "Policy", "Reporting", "ServerRegistry", "Verdicts", "WireBytes", .product(name: "Yams", package: "Yams")]),
         // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
         .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Verdicts", "Pipeline", "Policy", "Reporting"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "CShims",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "Setup", "CShims",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "COpenSSL",
@@ -58,7 +60,7 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["Verdicts", "ServerRegistry", "WireBytes"]),
         .testTarget(name: "LiveTests", dependencies: ["Verdicts", "TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"],
+        .testTarget(name: "EndToEndTests", dependencies: ["Setup", "Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"],
                     exclude: ["Scenarios", "Golden"]),  // expected outputs, read by path
     ]
 )

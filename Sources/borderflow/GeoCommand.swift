@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Setup
 import WireBytes
 
 /// `borderflow geo lookup IP...`: where the configured geo sources place addresses.
@@ -37,7 +38,8 @@ struct GeoCommand: ParsableCommand {
         var format: Format = .text
 
         func run() throws {
-            let file = try ConfigFile.resolve(geoOptions.config)
+            let file: ConfigFile
+            do { file = try ConfigFile.resolve(geoOptions.config) } catch { throw CommandFailure(error.description) }
             let (db, _) = try geoOptions.loadGeo(file)
             var list = addresses
             if list.isEmpty {

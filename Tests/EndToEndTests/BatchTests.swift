@@ -27,9 +27,7 @@ import WireBytes
     }()
 
     static func policy() throws -> Policy {
-        let db = try GeoDatabase.load(paths: [archive.geo])
-        let (reg, _) = RegistryLoader.load(path: archive.registry)
-        return Policy(home: ["CN"], geo: GeoTable(db: db), registry: reg)
+        try EndToEndTests.policy(geo: archive.geo, registry: archive.registry)
     }
 
     static func render(_ result: ScanResult, inputs: [ReportInput]? = nil) -> String {

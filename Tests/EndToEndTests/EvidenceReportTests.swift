@@ -5,6 +5,7 @@ import Pipeline
 import Policy
 import Reporting
 import ServerRegistry
+import Setup
 import Testing
 import Verdicts
 import WireBytes
@@ -23,14 +24,15 @@ import WireBytes
     /// The bundled example, scanned in-process with its scope, as `scan --config Captures/borderflow.yaml` does.
     static func example(includeFlows: Bool = true, withScope: Bool = true) throws -> ScanReport {
         let c = Package.root + "/Captures/"
-        let db = try GeoDatabase.load(paths: [c + "plant-example-geo.csv"])
-        let (registry, problems) = RegistryLoader.load(path: c + "plant-example-registry.yaml")
-        #expect(problems.isEmpty)
-        let policy = Policy(home: ["CN"], geo: GeoTable(db: db), registry: registry)
-        let result = Scan.run([.file(c + "plant-example.pcapng")], policy: policy, keepFlows: includeFlows)
-        let scope = ScanScope(home: ["CN"], geoSources: db.sources.map { .init(path: $0.path, ranges: $0.ranges, modified: nil) },
-                              registryPath: c + "plant-example-registry.yaml", registryModified: 1_767_225_600_000_000_000,
-                              registryDigest: String(repeating: "ab", count: 32), registryEntries: registry.entries)
+        let setup = try PolicySetup.load(home: "CN", geo: [c + "plant-example-geo.csv"], registry: c + "plant-example-registry.yaml",
+                                         config: ConfigFile())
+        #expect(setup.registryWarnings.isEmpty)
+        let result = Scan.run([.file(c + "plant-example.pcapng")], policy: setup.policy, keepFlows: includeFlows)
+        // File times and the digest fixed: the page is compared as it was reviewed.
+        var scope = setup.scope
+        scope.geoSources = scope.geoSources.map { .init(path: $0.path, ranges: $0.ranges, modified: nil) }
+        scope.registryModified = 1_767_225_600_000_000_000
+        scope.registryDigest = String(repeating: "ab", count: 32)
         return ScanReport(result: result, home: ["CN"], version: "0.1.0", includeFlows: includeFlows, scope: withScope ? scope : nil)
     }
 

@@ -5,6 +5,7 @@ import PlantSynth
 import Policy
 import Reporting
 import ServerRegistry
+import Setup
 import Testing
 import TestSupport
 import WireBytes
@@ -13,16 +14,15 @@ enum Package {
     static let root = Fixtures.packageRoot
 }
 
-struct GeoTable: CountryLookup {
-    let db: GeoDatabase
-    func country(for address: IPAddress) -> String? { db.country(for: address)?.description }
+/// The policy a run gets from these sources, set up as the command line does it.
+func policy(geo: String, registry: String, home: [String] = ["CN"]) throws -> Policy {
+    let setup = try PolicySetup.load(home: home.joined(separator: ","), geo: [geo], registry: registry, config: ConfigFile())
+    #expect(setup.registryWarnings.isEmpty)
+    return setup.policy
 }
 
 func scan(_ paths: [String], geo: String, registry: String, home: [String] = ["CN"], keepFlows: Bool = false) throws -> ScanReport {
-    let db = try GeoDatabase.load(paths: [geo])
-    let (reg, problems) = RegistryLoader.load(path: registry)
-    #expect(problems.isEmpty)
-    let policy = Policy(home: Set(home), geo: GeoTable(db: db), registry: reg)
+    let policy = try policy(geo: geo, registry: registry, home: home)
     let result = Scan.run(paths.map { .file($0) }, policy: policy, keepFlows: keepFlows)
     return ScanReport(result: result, home: home, version: "0.1.0", includeFlows: keepFlows)
 }

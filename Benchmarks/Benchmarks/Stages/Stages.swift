@@ -11,6 +11,7 @@ import PlantSynth
 import Policy
 import Reporting
 import ServerRegistry
+import Setup
 import Verdicts
 import WireBytes
 
@@ -32,10 +33,8 @@ func capture() -> String {
     return path
 }
 
-struct Lookup: CountryLookup {
-    let db: GeoDatabase
-    func country(for address: IPAddress) -> String? { db.country(for: address)?.description }
-}
+/// The command line's geo adapter.
+typealias Lookup = GeoLookup
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
