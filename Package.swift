@@ -46,7 +46,6 @@ let package = Package(
             "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "Setup", "CShims",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "COpenSSL",
         ]),
 
         // Shared by the test targets only: where the fixtures are.
