@@ -146,10 +146,16 @@ struct ScanCommand: ParsableCommand {
         }
         display?.stop()
 
-        // Fresh and restored results merged in input order: the report one run gives.
-        var parts: [(path: String, partial: PartialReport)] = restored.sorted { $0.key < $1.key }.map { ("state", $0.value) }
-        parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)))
-        let (result, inputs, _, _) = try PartialReport.merge(parts)
+        let result: ScanResult, inputs: [ReportInput]
+        if restored.isEmpty {
+            result = fresh
+            inputs = zip(fresh.inputIndexes, fresh.inputs).map { ReportInput(index: $0, scan: $1) }
+        } else {
+            // Fresh and restored results merged in input order: the report one run gives.
+            var parts: [(path: String, partial: PartialReport)] = restored.sorted { $0.key < $1.key }.map { ("state", $0.value) }
+            parts.append(("scan", PartialReport(result: fresh, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows)))
+            (result, inputs, _, _) = try PartialReport.merge(parts)
+        }
 
         if emit == .partial {
             // The merged result carries its inputs beside it, as report digests.
