@@ -11,6 +11,8 @@ public enum Detectors {
         NTPDetector.self, VNCDetector.self, TelnetDetector.self, FTPDetector.self,
         AMQPDetector.self, SNMPDetector.self, SyslogDetector.self, FlowExportDetector.self,
         CIPIODetector.self, RDPUDPDetector.self,
+        TeamViewerDetector.self, RadminDetector.self, OpenVPNDetector.self, WireGuardDetector.self,
+        IPsecDetector.self, PPTPDetector.self,
     ]
 
     /// Detectors (as bits) that apply to each transport.

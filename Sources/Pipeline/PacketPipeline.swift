@@ -224,8 +224,15 @@ public struct PacketPipeline: ~Copyable {
 
     /// The flow record (docs/contract.md) of a finished flow.
     public static func record(_ f: FlowState, inspection state: InspectionState, hostname: String?, input: Int) -> FlowRecord {
-        FlowRecord(flow: f.oriented, source: .packets, app: state.app, category: state.effectiveCategory,
-                   hostname: hostname, input: input)
+        let oriented = f.oriented
+        var app = state.app, category = state.effectiveCategory
+        // ESP and AH carry no ports and no payload to inspect: the IP header's protocol
+        // number is the evidence that the flow is IPsec.
+        if app == .unknown, oriented.ipProtocol == 50 || oriented.ipProtocol == 51 {
+            app = .ipsec
+            category = CategoryRules.category(of: .ipsec)
+        }
+        return FlowRecord(flow: oriented, source: .packets, app: app, category: category, hostname: hostname, input: input)
     }
 
     /// End of a segment (not of the input): what the stitcher needs; the pipeline is

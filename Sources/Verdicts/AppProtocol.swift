@@ -10,6 +10,11 @@ public enum AppProtocol: UInt8, Sendable, CaseIterable, NamedVerdict {
     case ssh, rdp, vnc, telnet
     case ntp, ftp, amqp, snmp, syslog
     case netflow, ipfix
+    // Remote access, tunnels, data stores and file protocols.
+    case teamviewer, anydesk, radmin, nomachine
+    case openvpn, wireguard, ipsec, pptp
+    case mysql, postgresql, mongodb, tds, redis, kafka
+    case smb, nfs, rsync, webdav, dropbox
 
     public var name: String {
         switch self {
@@ -43,6 +48,25 @@ public enum AppProtocol: UInt8, Sendable, CaseIterable, NamedVerdict {
         case .syslog: return "syslog"
         case .netflow: return "netflow"
         case .ipfix: return "ipfix"
+        case .teamviewer: return "teamviewer"
+        case .anydesk: return "anydesk"
+        case .radmin: return "radmin"
+        case .nomachine: return "nomachine"
+        case .openvpn: return "openvpn"
+        case .wireguard: return "wireguard"
+        case .ipsec: return "ipsec"
+        case .pptp: return "pptp"
+        case .mysql: return "mysql"
+        case .postgresql: return "postgresql"
+        case .mongodb: return "mongodb"
+        case .tds: return "tds"
+        case .redis: return "redis"
+        case .kafka: return "kafka"
+        case .smb: return "smb"
+        case .nfs: return "nfs"
+        case .rsync: return "rsync"
+        case .webdav: return "webdav"
+        case .dropbox: return "dropbox"
         }
     }
 }

@@ -6,6 +6,11 @@ public enum PayloadCategory: UInt8, Sendable, CaseIterable, NamedVerdict {
 
     case unknown = 0
     case telemetry, remoteMaintenance, firmwareUpdate, nameResolution, timeSync, fileTransfer, web
+    /// A VPN or other tunnel: what it carries is opaque (it may be anything, remote
+    /// maintenance included).
+    case tunnel
+    /// Data kept on the server: databases, file shares and sync, object storage.
+    case dataStorage
 
     /// The categories as a registry's `purposes` list them (`unknown` last).
     public static var purposeNames: String {
@@ -22,6 +27,8 @@ public enum PayloadCategory: UInt8, Sendable, CaseIterable, NamedVerdict {
         case .timeSync: return "time-sync"
         case .fileTransfer: return "file-transfer"
         case .web: return "web"
+        case .tunnel: return "tunnel"
+        case .dataStorage: return "data-storage"
         }
     }
 }

@@ -19,6 +19,8 @@ struct NDPIComparisonTests {
         var packetsAB: Int, packetsBA: Int
         var vlan: Int
         var confidence: String
+        /// nDPI's category (`RemoteAccess`, `VPN`, `Database` ...).
+        var category: String
     }
 
     /// nDPI's master protocol names mapped to ours; nil = a protocol borderflow does not claim.
@@ -30,15 +32,19 @@ struct NDPIComparisonTests {
         "OPC-UA": "opcua", "Modbus": "modbus", "ISO9506-1-MMS": "mms",
     ]
 
-    static let expected: [Expected] = {
-        guard let text = try? String(contentsOfFile: Fixtures.root + "/ndpi/expected_flows.tsv", encoding: .utf8) else { return [] }
+    static let expected = expected(in: "ndpi")
+
+    /// nDPI's results for the captures of a fixture folder (`ndpi`, `ndpi-services`).
+    static func expected(in folder: String) -> [Expected] {
+        guard let text = try? String(contentsOfFile: Fixtures.root + "/\(folder)/expected_flows.tsv", encoding: .utf8) else { return [] }
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count >= 21 else { return nil }
             return Expected(file: f[0], l4: f[2], a: f[3], b: f[5], family: f[8], hostname: f[12],
-                            packetsAB: Int(f[16]) ?? 0, packetsBA: Int(f[18]) ?? 0, vlan: Int(f[6]) ?? 0, confidence: f[10])
+                            packetsAB: Int(f[16]) ?? 0, packetsBA: Int(f[18]) ?? 0, vlan: Int(f[6]) ?? 0, confidence: f[10],
+                            category: String(f[11].split(separator: "/").first ?? ""))
         }
-    }()
+    }
 
     /// The family part of nDPI's name (`TLS.ntop` → TLS), with nDPI's special cases.
     static func family(_ name: String) -> String {
@@ -65,7 +71,10 @@ struct NDPIComparisonTests {
         var records: [String: [FlowRecord]] = [:]   // by file
     }
 
-    static let ours: [String: [FlowRecord]] = {
+    static let ours = scan(expected, in: "ndpi")
+
+    /// Our flow records of every capture `expected` names, by file.
+    static func scan(_ expected: [Expected], in folder: String) -> [String: [FlowRecord]] {
         var out: [String: [FlowRecord]] = [:]
         let files = Set(expected.map(\.file))
         for file in files.sorted() {
@@ -75,13 +84,15 @@ struct NDPIComparisonTests {
             var config = FlowTableConfig()
             config.udpIdleTimeout = 600 * 1_000_000_000
             config.otherIdleTimeout = 600 * 1_000_000_000
-            _ = FlowScan.run([.file(Fixtures.root + "/ndpi/pcap/" + file)], config: config) { records.append($0) }
+            _ = FlowScan.run([.file(Fixtures.root + "/\(folder)/pcap/" + file)], config: config) { records.append($0) }
             out[file] = records
         }
         return out
-    }()
+    }
 
-    static func find(_ e: Expected) -> FlowRecord? {
+    static func find(_ e: Expected) -> FlowRecord? { find(e, in: ours) }
+
+    static func find(_ e: Expected, in ours: [String: [FlowRecord]]) -> FlowRecord? {
         let names = ["icmpv6": "icmp6", "esp": "50", "gre": "47", "igmp": "2"]
         let l4 = names[e.l4.lowercased()] ?? e.l4.lowercased()
         let ea = canonical(e.a), eb = canonical(e.b)

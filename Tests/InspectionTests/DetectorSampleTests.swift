@@ -95,6 +95,24 @@ import WireBytes
                         ports: (2222, 2222)))
         s.append(Sample(detector: RDPUDPDetector.self, app: .rdp, transport: .udp,
                         bytes: [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x40, 0x00, 0x01] + [UInt8](repeating: 0, count: 24), ports: (50023, 3389)))
+        s.append(Sample(detector: TeamViewerDetector.self, app: .teamviewer, transport: .tcp,
+                        bytes: [0x17, 0x24, 0x0A] + le16(32) + [UInt8](repeating: 0x11, count: 32), ports: (35732, 5938)))
+        s.append(Sample(detector: RadminDetector.self, app: .radmin, transport: .tcp,
+                        bytes: [0x01, 0, 0, 0, 0x01, 0, 0, 0, 0x08, 0x08], ports: (49736, 4899)))
+        // A server reset over TCP, on a port that says nothing.
+        let reset: [UInt8] = [0x40] + [0x9A, 0xD7, 0x47, 0xBE, 0xB2, 0x4D, 0x8A, 0x1B] + [1] + [0, 0, 0, 0]
+            + [0x50, 0x7A, 0x28, 0xA7, 0x82, 0x75, 0x78, 0x8D] + [0, 0, 0, 0]
+        s.append(Sample(detector: OpenVPNDetector.self, app: .openvpn, transport: .tcp, bytes: be16(reset.count) + reset,
+                        ports: (39772, 443), fromClient: false))
+        s.append(Sample(detector: WireGuardDetector.self, app: .wireguard, transport: .udp,
+                        bytes: [2, 0, 0, 0] + [UInt8](repeating: 0x6B, count: 88), ports: (43462, 51820), fromClient: false))
+        let ike: [UInt8] = [0xB6, 0x4E, 0xF3, 0x21, 0x31, 0xA4, 0x89, 0x52] + [UInt8](repeating: 0, count: 8) + [0x21, 0x20, 0x22, 0x08]
+            + [0, 0, 0, 0]
+        s.append(Sample(detector: IPsecDetector.self, app: .ipsec, transport: .udp,
+                        bytes: ike + [0, 0, 0, 36] + [UInt8](repeating: 0, count: 8), ports: (10500, 500)))
+        s.append(Sample(detector: PPTPDetector.self, app: .pptp, transport: .tcp,
+                        bytes: be16(156) + be16(1) + [0x1A, 0x2B, 0x3C, 0x4D] + be16(1) + [UInt8](repeating: 0, count: 146),
+                        ports: (50024, 1723)))
         return s
     }()
 

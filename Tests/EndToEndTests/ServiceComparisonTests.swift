@@ -1,0 +1,81 @@
+import Flows
+import Foundation
+import Testing
+import TestSupport
+import Verdicts
+
+/// borderflow against nDPI on captures of what plant traffic carries besides clear-text
+/// ICS (../shared/fixtures/ndpi-services): remote-access tools, tunnels, data stores and
+/// file protocols. For every flow nDPI names from its payload, our `app` and category;
+/// on nDPI's false-positive traps, no protocol nDPI does not give.
+@Suite(.enabled(if: Fixtures.available, Fixtures.skipMessage))
+struct ServiceComparisonTests {
+    typealias Expected = NDPIComparisonTests.Expected
+
+    /// nDPI's names (the whole name first, then its family) mapped to our `app`.
+    static let apps: [String: String] = [
+        "TeamViewer": "teamviewer", "Radmin": "radmin", "OpenVPN": "openvpn", "WireGuard": "wireguard",
+        "Tailscale": "wireguard", "IPSec": "ipsec", "PPTP": "pptp", "VNC": "vnc",
+        "MySQL": "mysql", "PostgreSQL": "postgresql", "MongoDB": "mongodb", "Kafka": "kafka", "MsSQL-TDS": "tds",
+        "RESP": "redis", "NetBIOS.SMBv1": "smb", "NFS": "nfs", "RSYNC": "rsync", "HTTP.WebDAV": "webdav",
+        "Dropbox": "dropbox", "DNS": "dns", "TLS": "tls", "HTTP": "http", "DTLS": "dtls",
+    ]
+
+    /// nDPI's categories mapped to ours, where the guidance cares.
+    static let categories: [String: String] = [
+        "RemoteAccess": "remote-maintenance", "VPN": "tunnel", "Database": "data-storage", "DataTransfer": "data-storage",
+    ]
+
+    /// Protocols this comparison does not yet ask borderflow to name.
+    static let notClaimed: Set<String> = ["TLS.AnyDesk", "DNS.AnyDesk", "Softether", "HTTP.Softether", "TFTP", "SSDP", "AliCloud",
+                                          "TRDP", "EthernetGlobalData", "HTTP.WindowsUpdate", "TLS.Slack",
+                                          "MySQL", "PostgreSQL", "MongoDB", "Kafka", "MsSQL-TDS", "RESP", "NetBIOS.SMBv1", "NFS",
+                                          "RSYNC", "HTTP.WebDAV", "Dropbox", "DTLS"]
+
+    static let expected = NDPIComparisonTests.expected(in: "ndpi-services")
+    static let ours = NDPIComparisonTests.scan(expected, in: "ndpi-services")
+
+    static func wanted(_ e: Expected) -> String? {
+        apps[e.family] ?? apps[NDPIComparisonTests.family(e.family)]
+    }
+
+    /// Differences accepted, each with its reason; anything else fails the test.
+    static let accepted: [String: String] = [:]
+
+    @Test func appsAndCategoriesAgree() {
+        var claimed = 0, agree = 0, categoryClaimed = 0, categoryAgree = 0
+        var lines: [String] = []
+        var perProtocol: [String: (agree: Int, of: Int)] = [:]
+        for e in Self.expected where e.confidence.hasPrefix("DPI") && !Self.notClaimed.contains(e.family) {
+            guard let want = Self.wanted(e) else { continue }
+            guard let r = NDPIComparisonTests.find(e, in: Self.ours) else { lines.append("MISSING \(e.file) \(e.l4) \(e.a) \(e.b) \(e.family)"); continue }
+            claimed += 1
+            let ok = r.app.name == want
+            perProtocol[e.family, default: (0, 0)].of += 1
+            if ok { agree += 1; perProtocol[e.family]!.agree += 1 } else { lines.append("APP \(e.file) \(e.a) \(e.b): nDPI \(e.family) ours \(r.app)") }
+            if let cat = Self.categories[e.category] {
+                categoryClaimed += 1
+                if r.category.name == cat { categoryAgree += 1 } else {
+                    lines.append("CATEGORY \(e.file) \(e.a) \(e.b): nDPI \(e.category) ours \(r.category)")
+                }
+            }
+        }
+        print("nDPI services comparison: app \(agree)/\(claimed), category \(categoryAgree)/\(categoryClaimed)")
+        for (name, n) in perProtocol.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n.agree)/\(n.of)") }
+        for l in lines {
+            let key = l.components(separatedBy: ": nDPI").first ?? l
+            if let why = Self.accepted[key] { print("  accepted: \(l) — \(why)") } else { print("  differs: \(l)") }
+        }
+        #expect(claimed > 80)
+        #expect(Double(agree) / Double(claimed) >= 0.97)
+        #expect(Double(categoryAgree) / Double(max(1, categoryClaimed)) >= 0.95)
+    }
+
+    @Test func falsePositiveTrapsGetNoProtocolNDPIDoesNotGive() {
+        for e in Self.expected where e.file.contains("false_positive") {
+            guard let r = NDPIComparisonTests.find(e, in: Self.ours), r.app != .unknown else { continue }
+            let theirs = Self.wanted(e)
+            #expect(theirs == r.app.name, "\(e.file) \(e.a) \(e.b): nDPI \(e.family) (\(e.confidence)), ours \(r.app)")
+        }
+    }
+}
