@@ -171,7 +171,10 @@ public struct ScanResult: Sendable {
         }
         if let entry = verdict.registryEntry { registryEntriesUsed.insert(entry) }
         if !verdict.rules.isEmpty { findings.add(r, rules: verdict.rules, registryEntry: verdict.registryEntry) }
-        if verdict.rules.contains(.remoteMaintenance) || verdict.rules.contains(.inboundRemoteMaintenance) {
+        // The maintenance log: remote-maintenance sessions, and tunnels abroad (the way
+        // vendors usually reach equipment; what they carry is not known).
+        if verdict.rules.contains(.remoteMaintenance) || verdict.rules.contains(.inboundRemoteMaintenance)
+            || (r.crossBorder && r.category == .tunnel) {
             keepSession(r)
         }
         if keepFlows { flows.append(r) }

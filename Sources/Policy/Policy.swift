@@ -69,6 +69,17 @@ public struct Policy: Sendable {
         return Verdict(rules: Policy.rules(of: r), registryEntry: entry)
     }
 
+    /// Bytes a data-storage flow must send to the server (more than it gets back) to count
+    /// as data stored abroad rather than a query or a listing.
+    public static let offshoreStorageMinimumBytes: UInt64 = 64 * 1024
+
+    /// A cross-border data-storage flow that puts data on the server, to a server whose
+    /// registry entry does not list `data-storage` (or that no entry names).
+    static func isOffshoreStorage(_ r: FlowRecord) -> Bool {
+        r.category == .dataStorage && (r.registry == .unregistered || r.registry == .purposeMismatch)
+            && r.flow.bytesToServer >= offshoreStorageMinimumBytes && r.flow.bytesToServer > r.flow.bytesToClient
+    }
+
     /// The rules a judged record meets: the one place that says which fields make which
     /// rule, read by `judge` and by every report that shows flows under a finding.
     public static func rules(of r: FlowRecord) -> [Rule] {
@@ -81,6 +92,7 @@ public struct Policy: Sendable {
             case .registered, .notApplicable: break
             }
             if r.category == .remoteMaintenance { rules.append(.remoteMaintenance) }
+            if isOffshoreStorage(r) { rules.append(.offshoreDataStorage) }
         } else if r.serverCountry == nil, !SpecialAddresses.isSpecial(r.flow.server) {
             rules.append(.unknownDestination)
         } else if r.inbound, r.category == .remoteMaintenance {

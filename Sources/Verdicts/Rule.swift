@@ -12,10 +12,13 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, NamedVerdict {
     /// (docs/contract.md, Rules). `crossBorder` is about the server, so these are not
     /// cross-border flows, yet they are the sessions a maintenance log must keep.
     case inboundRemoteMaintenance = "inbound-remote-maintenance"
+    /// Device data going into storage abroad (a database, file share or sync, object
+    /// store) on a server not registered for `data-storage`: what local storage forbids.
+    case offshoreDataStorage = "offshore-data-storage"
 
     public var severity: Severity {
         switch self {
-        case .unregisteredOverseasServer, .expiredRegistration: return .high
+        case .unregisteredOverseasServer, .expiredRegistration, .offshoreDataStorage: return .high
         case .purposeMismatch: return .medium
         case .unknownDestination: return .low
         case .remoteMaintenance, .inboundRemoteMaintenance: return .info
@@ -30,6 +33,7 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, NamedVerdict {
         case .unknownDestination: return "A device talks to a public address that no geo source places in a country."
         case .remoteMaintenance: return "A remote-maintenance session crosses the border (recorded in the maintenance log)."
         case .inboundRemoteMaintenance: return "A remote-maintenance session was opened from abroad to a device at home (recorded in the maintenance log)."
+        case .offshoreDataStorage: return "A device sends data into storage abroad (a database, file share or sync, object store) on a server not registered for data-storage."
         }
     }
 
@@ -44,6 +48,7 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, NamedVerdict {
         case .unknownDestination: return "a public server no geo source places"
         case .remoteMaintenance: return "a maintenance session across the border"
         case .inboundRemoteMaintenance: return "a maintenance session opened from abroad"
+        case .offshoreDataStorage: return "device data stored on a server abroad"
         }
     }
 
