@@ -55,6 +55,11 @@ import WireBytes
         s.append(Sample(detector: ModbusDetector.self, app: .modbus, transport: .tcp,
                         bytes: [0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x01, 0x03, 0x00, 0x00, 0x00, 0x0A], ports: (50007, 502)))
         let dnp3Header: [UInt8] = [0x05, 0x64, 0x05, 0xC9, 0x01, 0x00, 0x00, 0x04]
+        // A vendor function (Schneider UMAS, 90), and an exception reply on another port.
+        s.append(Sample(detector: ModbusDetector.self, app: .modbus, transport: .tcp,
+                        bytes: [0x00, 0x02, 0x00, 0x00, 0x00, 0x04, 0x01, 0x5A, 0x00, 0x02], ports: (50025, 502)))
+        s.append(Sample(detector: ModbusDetector.self, app: .modbus, transport: .tcp,
+                        bytes: [0x00, 0x03, 0x00, 0x00, 0x00, 0x03, 0x01, 0x83, 0x02], ports: (50026, 5020), fromClient: false))
         s.append(Sample(detector: DNP3Detector.self, app: .dnp3, transport: .tcp, bytes: dnp3Header + dnp3CRC(dnp3Header),
                         ports: (50008, 20000)))
         s.append(Sample(detector: IEC104Detector.self, app: .iec104, transport: .tcp, bytes: [0x68, 0x04, 0x07, 0x00, 0x00, 0x00],
