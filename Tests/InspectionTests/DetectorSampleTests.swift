@@ -144,6 +144,11 @@ import WireBytes
         }
     }
 
+    /// Each detector is a bit of a flow's 64-bit exclusion mask.
+    @Test func theExclusionMaskHoldsEveryDetector() {
+        #expect(Detectors.all.count <= UInt64.bitWidth)
+    }
+
     @Test func everyDetectorHasASample() {
         for d in Detectors.all {
             #expect(Self.samples.contains { $0.detector == d }, "\(d) has no sample here")
