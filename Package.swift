@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
-        .target(name: "Reporting", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Flows", "Policy", "Pipeline", "ServerRegistry"]),
+        .target(name: "Reporting", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Flows", "Inspection", "Policy", "Pipeline", "ServerRegistry"]),
         // Setting up a run: the config file, geo sources, the registry into a `Policy`.
         .target(name: "Setup", dependencies: ["Geo", "Policy", "Reporting", "ServerRegistry", "Verdicts", "WireBytes", .product(name: "Yams", package: "Yams")]),
         // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "CaptureFormats", "WireBytes"]),
         .testTarget(name: "FlowLogsTests", dependencies: ["TestSupport", "FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Verdicts", "Flows", "WireBytes", "Inspection"]),
-        .testTarget(name: "InspectionTests", dependencies: ["Verdicts", "Inspection", "WireBytes"]),
+        .testTarget(name: "InspectionTests", dependencies: ["TestSupport", "Verdicts", "Inspection", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["Verdicts", "ServerRegistry", "WireBytes"]),
         .testTarget(name: "LiveTests", dependencies: ["Verdicts", "TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),

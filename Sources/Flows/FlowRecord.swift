@@ -1,3 +1,4 @@
+import Inspection
 import Verdicts
 
 /// Where a flow record came from.
@@ -14,6 +15,10 @@ public struct FlowRecord: Sendable, Equatable {
     public var app: AppProtocol
     /// Payload category (`telemetry`, `remote-maintenance`, ...), or `unknown`.
     public var category: PayloadCategory
+    /// How the category was known.
+    public var categoryEvidence: CategoryEvidence = .none
+    /// The protocol an encrypted flow offers (ALPN) or its port suggests; `unknown` if none.
+    public var offered: AppProtocol = .unknown
     public var hostname: String?
     public var serverCountry: String?
     public var crossBorder: Bool
@@ -34,6 +39,7 @@ public struct FlowRecord: Sendable, Equatable {
         self.source = source
         self.app = app
         self.category = category
+        categoryEvidence = app == .unknown && category == .unknown ? .none : .payload
         self.hostname = hostname
         self.serverCountry = serverCountry
         self.crossBorder = crossBorder
@@ -55,3 +61,45 @@ public struct FlowRecord: Sendable, Equatable {
 
 extension FlowSource: Codable {}
 extension FlowRecord: Codable {}
+
+/// What made a flow's category known, as a small value: findings keep the distinct
+/// ones of their flows without a string per flow.
+public struct CategoryEvidenceKey: Hashable, Comparable, Sendable, Codable {
+    public var kind: CategoryEvidence
+    public var app: AppProtocol
+    public var category: PayloadCategory
+    public var offered: AppProtocol
+    /// The server port, for port evidence only (0 otherwise).
+    public var port: UInt16
+
+    public init(_ r: FlowRecord) {
+        kind = r.categoryEvidence
+        app = r.app
+        category = r.category
+        offered = r.offered
+        port = r.categoryEvidence == .port ? r.flow.serverPort : 0
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.kind.rawValue, a.app.rawValue, a.category.rawValue, a.offered.rawValue, a.port)
+            < (b.kind.rawValue, b.app.rawValue, b.category.rawValue, b.offered.rawValue, b.port)
+    }
+
+    /// For people: "payload: mqtt", "ALPN: tls offers mqtt", "port: tls to 8883, the port
+    /// of mqtt over TLS (a hint)"; nil when nothing made the category known.
+    public var text: String? {
+        switch kind {
+        case .none: return nil
+        case .payload:
+            return category == CategoryRules.category(of: app) || app == .unknown ? "payload: \(app.name)"
+                : "payload: \(app.name) carrying \(category.name)"
+        case .alpn: return "ALPN: \(app.name) offers \(offered.name)"
+        case .port: return "port: \(app.name) to \(port), the port of \(offered.name) over TLS (a hint)"
+        }
+    }
+}
+
+extension FlowRecord {
+    /// What made the category known, for people (`CategoryEvidenceKey.text`).
+    public var evidence: String? { CategoryEvidenceKey(self).text }
+}

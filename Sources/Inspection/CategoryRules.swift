@@ -31,6 +31,25 @@ public enum CategoryRules {
         }
     }
 
+    /// Protocols a TLS, DTLS or QUIC ClientHello may offer by ALPN whose category is known
+    /// from the name: MQTT (`mqtt`; AWS IoT Core's `x-amzn-mqtt-ca`), CoAP, AMQP.
+    static let alpnProtocols: [String: AppProtocol] = [
+        "mqtt": .mqtt, "x-amzn-mqtt-ca": .mqtt, "mqttv3.1": .mqtt, "mqttv3.1.1": .mqtt, "mqttv5": .mqtt,
+        "coap": .coap, "amqp": .amqp, "amqp10": .amqp,
+    ]
+
+    /// The first offered protocol with a known category (nil when none is).
+    public static func offered(byALPN alpn: [String]) -> AppProtocol? {
+        for a in alpn { if let app = alpnProtocols[a.lowercased()] { return app } }
+        return nil
+    }
+
+    /// Secure protocols' IANA ports: an encrypted flow to one is probably that protocol.
+    /// A hint, never evidence of a purpose.
+    public static let securePorts: [UInt16: AppProtocol] = [
+        8883: .mqtt, 5671: .amqp, 4843: .opcua, 5684: .coap, 802: .modbus, 19998: .iec104, 19999: .dnp3,
+    ]
+
     static let firmwareWords: [[UInt8]] = ["firmware", "/ota", "ota/", "ota_", "fota", "/fw/", "fw_update", "update.bin",
                                              ".bin", ".hex", ".img", ".swu", ".fw", "upgrade"].map { Array($0.utf8) }
 

@@ -51,6 +51,9 @@ public struct DetectorFindings {
     public var hostname: String?
     /// A category more specific than the protocol's own (a firmware download over HTTP).
     public var category: PayloadCategory?
+    /// The protocol an encrypted flow's handshake offers (ALPN): its category, known
+    /// from the handshake rather than from the payload it hides.
+    public var offered: AppProtocol?
     /// A DNS response's answers, for the address-to-name map.
     public var dns: DNSMessageInfo?
     /// The detector has what it wanted from this flow: stop following it.

@@ -46,6 +46,8 @@ public struct InspectionState: Sendable, Equatable {
     public var payloadPackets: UInt8 = 0
     /// Detection finished (detected and metadata gathered, or budget spent).
     public var done = false
+    /// The protocol an encrypted flow's handshake offers (ALPN), `unknown` if none.
+    public var offered: AppProtocol = .unknown
     /// Detectors that ruled themselves out, as bits of `Detectors.all`.
     var excluded: UInt64 = 0
     /// `NameTable` id of the server's name (0 = none).
@@ -55,9 +57,18 @@ public struct InspectionState: Sendable, Equatable {
 
     public init() {}
 
-    /// The category this flow is reported with.
+    /// The category this flow is reported with, and how it was known: what the payload
+    /// said, else what the handshake offers, else the protocol's own.
     public var effectiveCategory: PayloadCategory {
-        category != .unknown ? category : CategoryRules.category(of: app)
+        if category != .unknown { return category }
+        if offered != .unknown { return CategoryRules.category(of: offered) }
+        return CategoryRules.category(of: app)
+    }
+
+    public var categoryEvidence: CategoryEvidence {
+        if category != .unknown { return .payload }
+        if offered != .unknown { return .alpn }
+        return app == .unknown || CategoryRules.category(of: app) == .unknown ? .none : .payload
     }
 }
 

@@ -44,6 +44,7 @@ public struct InspectionEngine: ~Copyable {
                 let grown = chunk.data.withUnsafeBytes { streams.append(slot: slot, fromInitiator: true, sequence: UInt32(chunk.offset), payload: $0) }
                 if let bytes = grown, case let .complete(info, _) = QUICInitial.clientHello(bytes) {
                     if let name = info.serverName { findings.hostname = name }
+                    findings.offered = CategoryRules.offered(byALPN: info.alpn)
                     merge(findings, into: &s)
                     finish(&s)
                     return
@@ -133,6 +134,7 @@ public struct InspectionEngine: ~Copyable {
     private mutating func merge(_ f: DetectorFindings, into s: inout InspectionState) {
         if let h = f.hostname, !h.isEmpty, s.hostname == 0 { s.hostname = names.intern(h.lowercased()) }
         if let c = f.category { s.category = c }
+        if let o = f.offered { s.offered = o }
         if let dns = f.dns { dnsNames.learn(dns, names: &names) }
     }
 

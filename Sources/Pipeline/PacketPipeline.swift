@@ -226,13 +226,25 @@ public struct PacketPipeline: ~Copyable {
     public static func record(_ f: FlowState, inspection state: InspectionState, hostname: String?, input: Int) -> FlowRecord {
         let oriented = f.oriented
         var app = state.app, category = state.effectiveCategory
+        var evidence = state.categoryEvidence, offered = state.offered
         // ESP and AH carry no ports and no payload to inspect: the IP header's protocol
         // number is the evidence that the flow is IPsec.
         if app == .unknown, oriented.ipProtocol == 50 || oriented.ipProtocol == 51 {
             app = .ipsec
             category = CategoryRules.category(of: .ipsec)
+            evidence = .payload
         }
-        return FlowRecord(flow: oriented, source: .packets, app: app, category: category, hostname: hostname, input: input)
+        // Encrypted, offering nothing known: a secure protocol's port is a hint of what it carries.
+        if offered == .unknown, state.category == .unknown, app == .tls || app == .dtls || app == .quic,
+           let hinted = CategoryRules.securePorts[oriented.serverPort] {
+            offered = hinted
+            category = CategoryRules.category(of: hinted)
+            evidence = .port
+        }
+        var r = FlowRecord(flow: oriented, source: .packets, app: app, category: category, hostname: hostname, input: input)
+        r.categoryEvidence = evidence
+        r.offered = offered
+        return r
     }
 
     /// End of a segment (not of the input): what the stitcher needs; the pipeline is

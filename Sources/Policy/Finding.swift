@@ -13,6 +13,8 @@ public struct Finding: Sendable, Equatable, Codable {
     public var devices = BoundedSet<IPAddress>(limit: Finding.maxDevices)
     public var apps: Set<AppProtocol> = []
     public var categories: Set<PayloadCategory> = []
+    /// How the flows' categories were known, the distinct kinds (the smallest 16).
+    public var evidence = BoundedSet<CategoryEvidenceKey>(limit: 16)
     public var flows = 0
     public var bytes: UInt64 = 0
     public var first = Int64.max
@@ -30,6 +32,9 @@ public struct Finding: Sendable, Equatable, Codable {
     /// sets, never the memory beyond them (`isTruncated` tells the report).
     public static let maxDevices = 4096
     public static let maxHostnames = 256
+
+    /// How the flows' categories were known, for people.
+    public var evidenceTexts: [String] { evidence.sorted().compactMap(\.text) }
 
     /// "12", or "more than 4096" once the device set is full.
     public var deviceCount: String { devices.isTruncated ? "more than \(devices.count)" : "\(devices.count)" }
@@ -55,6 +60,7 @@ public struct Finding: Sendable, Equatable, Codable {
         devices.insert(r.flow.client)
         apps.insertOften(r.app)
         categories.insertOften(r.category)
+        evidence.insert(CategoryEvidenceKey(r))
         flows += 1
         bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
         first = min(first, r.flow.first)
@@ -65,7 +71,7 @@ public struct Finding: Sendable, Equatable, Codable {
 
 extension Finding {
     enum CodingKeys: String, CodingKey {
-        case rule, server, country, hostnames, hostnamesTruncated, devices, devicesTruncated, apps, categories,
+        case rule, server, country, hostnames, hostnamesTruncated, devices, devicesTruncated, apps, categories, evidence,
              flows, bytes, first, last, registryEntry, registryEntryTime, inputs
     }
 
@@ -80,6 +86,7 @@ extension Finding {
                              truncated: try c.decodeIfPresent(Bool.self, forKey: .devicesTruncated) ?? false)
         apps = try c.decode(Set<AppProtocol>.self, forKey: .apps)
         categories = try c.decode(Set<PayloadCategory>.self, forKey: .categories)
+        evidence = BoundedSet(try c.decode([CategoryEvidenceKey].self, forKey: .evidence), limit: 16)
         flows = try c.decode(Int.self, forKey: .flows)
         bytes = try c.decode(UInt64.self, forKey: .bytes)
         first = try c.decode(Int64.self, forKey: .first)
@@ -101,6 +108,7 @@ extension Finding {
         if devices.isTruncated { try c.encode(true, forKey: .devicesTruncated) }
         try c.encode(apps.sortedNames, forKey: .apps)
         try c.encode(categories.sortedNames, forKey: .categories)
+        try c.encode(evidence.sorted(), forKey: .evidence)
         try c.encode(flows, forKey: .flows)
         try c.encode(bytes, forKey: .bytes)
         try c.encode(first, forKey: .first)

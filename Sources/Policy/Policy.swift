@@ -56,7 +56,9 @@ public struct Policy: Sendable {
             r.serverCountry = country
             r.crossBorder = !isHome(country)
             if r.crossBorder {
-                let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: r.category)
+                // A category known from a port alone is no evidence of a purpose.
+                let purpose = r.categoryEvidence.decidesPurpose ? r.category : .unknown
+                let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: purpose)
                 r.registry = match.status
                 entry = match.entryIndex.map { registry.entries[$0].id }
             } else {
@@ -178,6 +180,7 @@ public struct FindingAggregator: Sendable {
             mine.devices.formUnion(f.devices)
             mine.apps.formUnion(f.apps)
             mine.categories.formUnion(f.categories)
+            mine.evidence.formUnion(f.evidence)
             mine.flows.addSaturating(f.flows)
             mine.bytes.addSaturating(f.bytes)
             mine.first = min(mine.first, f.first)

@@ -52,6 +52,7 @@ enum EvidenceFindingsSection {
             ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding, truncated: f.devices.isTruncated), "mono")),
             ("Apps", .markup(HTMLText.capped(f.apps.sortedNames, limit: 50))),
             ("Categories", .markup(HTMLText.capped(f.categories.sortedNames, limit: 50))),
+            ("Evidence", .markup(HTMLText.capped(f.evidenceTexts, limit: 16))),
             ("Flows", .number(f.flows)),
             ("Bytes", .text(HTMLText.bytes(f.bytes))),
             ("First seen (UTC)", .text(HTMLText.time(f.first))),

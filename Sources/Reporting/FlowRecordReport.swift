@@ -8,7 +8,7 @@ public enum FlowRecordReport {
         "first", "last", "proto", "clientIp", "clientPort", "serverIp", "serverPort",
         "packetsToServer", "packetsToClient", "bytesToServer", "bytesToClient",
         "app", "category", "hostname", "serverCountry", "crossBorder", "registry", "source",
-        "vlan", "tunnelled", "end", "clientCountry", "inbound",
+        "vlan", "tunnelled", "end", "clientCountry", "inbound", "categoryEvidence", "evidence",
     ]
 
     public static func json(_ r: FlowRecord, fractionDigits: Int = 6) -> JSON {
@@ -37,6 +37,8 @@ public enum FlowRecordReport {
             ("end", .string(endName(f.end))),
             ("clientCountry", .optional(r.clientCountry)),
             ("inbound", .bool(r.inbound)),
+            ("categoryEvidence", .string(r.categoryEvidence.name)),
+            ("evidence", .optional(r.evidence)),
         ])
     }
 

@@ -1,4 +1,5 @@
 import Flows
+import Inspection
 import Verdicts
 import WireBytes
 
@@ -40,6 +41,8 @@ public struct FlowRecordWriter {
             o.ascii(",\"end\":"); o.jsonString(FlowRecordReport.endName(f.end))
             o.ascii(",\"clientCountry\":"); if let c = r.clientCountry { o.jsonString(c) } else { o.ascii("null") }
             o.ascii(",\"inbound\":"); o.bool(r.inbound)
+            o.ascii(",\"categoryEvidence\":"); o.jsonString(r.categoryEvidence.name)
+            o.ascii(",\"evidence\":"); if r.categoryEvidence == .none { o.ascii("null") } else { o.evidence(r) }
             o.ascii("}\n")
         }
     }
@@ -60,7 +63,10 @@ public struct FlowRecordWriter {
             o.bool(f.tunnelled); o.byte(0x2C)
             o.csvField(FlowRecordReport.endName(f.end)); o.byte(0x2C)
             o.csvField(r.clientCountry ?? ""); o.byte(0x2C)
-            o.bool(r.inbound); o.byte(0x0A)
+            o.bool(r.inbound); o.byte(0x2C)
+            o.csvField(r.categoryEvidence.name); o.byte(0x2C)
+            if r.categoryEvidence != .none { o.evidence(r) }
+            o.byte(0x0A)
         }
     }
 
@@ -105,6 +111,25 @@ public struct FlowRecordWriter {
             guard let base = bytes.baseAddress else { return }
             (start + count).update(from: base, count: bytes.count)
             count += bytes.count
+        }
+
+        /// `CategoryEvidenceKey.text` in double quotes, written in pieces (no string per
+        /// record); the pieces are names and a number, never a quote or a backslash, so
+        /// the same bytes are a JSON string and a quoted CSV field.
+        mutating func evidence(_ r: FlowRecord) {
+            byte(0x22)
+            switch r.categoryEvidence {
+            case .none: break
+            case .payload:
+                ascii("payload: "); raw(r.app.name)
+                if r.app != .unknown, r.category != CategoryRules.category(of: r.app) { ascii(" carrying "); raw(r.category.name) }
+            case .alpn:
+                ascii("ALPN: "); raw(r.app.name); ascii(" offers "); raw(r.offered.name)
+            case .port:
+                ascii("port: "); raw(r.app.name); ascii(" to "); int(UInt64(r.flow.serverPort))
+                ascii(", the port of "); raw(r.offered.name); ascii(" over TLS (a hint)")
+            }
+            byte(0x22)
         }
 
         mutating func bool(_ b: Bool) { if b { ascii("true") } else { ascii("false") } }

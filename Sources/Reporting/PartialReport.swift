@@ -70,7 +70,8 @@ extension ReportInput: Codable {
 /// run over all of them gives.
 public struct PartialReport: Sendable, Codable {
     public static let formatName = "borderflow-partial"
-    public static let formatVersion = 1
+    /// 2: flow records and findings carry their category evidence.
+    public static let formatVersion = 2
 
     public var format = PartialReport.formatName
     public var version = PartialReport.formatVersion

@@ -27,6 +27,7 @@ extension ScanReport {
         let results: [JSON] = result.findings.sorted.map { f in
             let names = f.hostnames.isEmpty ? "" : " (\(f.hostnames.sorted().joined(separator: ", ")))"
             let text = "\(f.rule.summary) Server \(f.server)\(names) in \(f.country ?? "an unknown country"): \(f.flows) flows from \(f.deviceCount) devices, \(f.bytes) bytes."
+                + (f.evidenceTexts.isEmpty ? "" : " Evidence: \(f.evidenceTexts.joined(separator: "; ")).")
             let locations: [JSON] = f.inputs.sorted().compactMap { i in
                 position(ofInput: i).map { at in
                     .object([("physicalLocation", .object([

@@ -58,6 +58,7 @@ public struct ScanReport {
         ] + devices + [
             ("apps", .array(f.apps.sortedNames.map(JSON.string))),
             ("categories", .array(f.categories.sortedNames.map(JSON.string))),
+            ("evidence", .array(f.evidenceTexts.map(JSON.string))),
             ("flows", .int(f.flows)),
             ("bytes", .int(Int64(clamping: f.bytes))),
             ("first", time(f.first)),
@@ -117,7 +118,7 @@ public struct ScanReport {
 
     /// One row per finding.
     public var csv: String {
-        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry\n"
+        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry,evidence\n"
         for f in result.findings.sorted {
             let fields: [JSON] = [
                 .string(f.rule.rawValue), .string(f.severity.rawValue), .string(f.server.description), .optional(f.country),
@@ -125,6 +126,7 @@ public struct ScanReport {
                 .string(f.devices.sorted().map(\.description).joined(separator: ";")),
                 .string(f.apps.sortedNames.joined(separator: ";")), .string(f.categories.sortedNames.joined(separator: ";")),
                 .int(f.flows), .int(Int64(clamping: f.bytes)), ScanReport.time(f.first), ScanReport.time(f.last), .optional(f.registryEntry),
+                .string(f.evidenceTexts.joined(separator: ";")),
             ]
             out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
         }

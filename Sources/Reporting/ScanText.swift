@@ -29,6 +29,7 @@ public enum ScanText {
             out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(f.country ?? "??"))\n"
             out += "         \(f.flows) flows, \(f.deviceCount) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sortedNames.joined(separator: ","))), categories: \(shown(f.categories.sortedNames.joined(separator: ",")))"
             if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
+            if !f.evidenceTexts.isEmpty { out += "\n         evidence: " + f.evidenceTexts.joined(separator: "; ") }
             out += "\n"
         }
         if findings.count > maxFindings {

@@ -1,8 +1,10 @@
 import Flows
+import Foundation
 import Inspection
 import Pipeline
 import Policy
 import ServerRegistry
+import TestSupport
 import Testing
 import Verdicts
 import WireBytes
@@ -45,5 +47,39 @@ import WireBytes
         result.finish()
         #expect(result.maintenanceSessions.map(\.app) == [.openvpn])
         #expect(result.maintenanceSessions.first?.category == .tunnel)
+    }
+}
+
+/// MQTT over TLS to a broker registered for telemetry: known from the ClientHello's
+/// ALPN, or (a hint) from the secure-MQTT port; neither is `web`, so neither raises a
+/// purpose mismatch, and a port alone never does.
+@Suite struct EncryptedTelemetryTests {
+    static let capture: String = {
+        var pcap = TestPcap()
+        let broker: [UInt8] = [18, 196, 10, 20]   // REG-2026-0001: telemetry, firmware-update
+        for (i, (port, alpn)) in [(UInt16(8883), [String]()), (443, ["mqtt"]), (443, ["h2"])].enumerated() {
+            let device: [UInt8] = [100, 64, 6, UInt8(i + 1)]
+            let t = 80_000_000 * 1_000_000_000 + Int64(i) * 10_000_000   // 2026-05, within the entry's validity
+            pcap.append(time: t, frame: TestPcap.tcpSYN(from: device, port: 40000, to: broker, port: port))
+            pcap.append(time: t + 1_000_000, frame: TestPcap.tcp(from: device, port: 40000, to: broker, port: port, flags: 0x18, sequence: 2,
+                                                                 payload: clientHello(sni: "broker.eu-cloud.example", alpn: alpn)))
+        }
+        let path = NSTemporaryDirectory() + "borderflow-mqtt-tls-\(getpid()).pcap"
+        try? pcap.write(to: path)
+        return path
+    }()
+
+    @Test func alpnAndPortSayTelemetryAndOnlyTheWebFlowMismatches() throws {
+        let result = Scan.run([.file(Self.capture)], policy: try BatchTests.policy(), keepFlows: true)
+        let byDevice = Dictionary(uniqueKeysWithValues: result.flows.map { ($0.flow.client.description, $0) })
+        let port = try #require(byDevice["100.64.6.1"]), alpn = try #require(byDevice["100.64.6.2"]), web = try #require(byDevice["100.64.6.3"])
+        #expect(port.app == .tls && port.category == .telemetry && port.categoryEvidence == .port && port.offered == .mqtt)
+        #expect(port.evidence == "port: tls to 8883, the port of mqtt over TLS (a hint)")
+        #expect(alpn.category == .telemetry && alpn.categoryEvidence == .alpn && alpn.evidence == "ALPN: tls offers mqtt")
+        #expect(port.registry == .registered && alpn.registry == .registered)
+        // The broker is not registered for web: that flow alone is a purpose mismatch.
+        #expect(web.category == .web && web.registry == .purposeMismatch)
+        #expect(result.findings.sorted.map(\.rule) == [.purposeMismatch])
+        #expect(result.findings.sorted.first?.evidenceTexts == ["payload: tls"])
     }
 }

@@ -58,6 +58,23 @@ import WireBytes
         writer.csv(r)
         let row = String(decoding: writer.buffer, as: UTF8.self)
         #expect(row == "1970-01-01T00:00:00.000000Z,1970-01-01T00:00:00.999999Z,tcp,10.0.0.1,0,255.255.255.255,65535,0,0,0,9,"
-            + "mqtt,telemetry,\"a,\"\"b\"\"\nc\",DE,true,unregistered,packets,,false,closed,,false\n")
+            + "mqtt,telemetry,\"a,\"\"b\"\"\nc\",DE,true,unregistered,packets,,false,closed,,false,payload,\"payload: mqtt\"\n")
+    }
+
+    /// The writer's evidence, written in pieces, is the record's evidence text, for each kind.
+    @Test func evidenceIsTheRecordsText() throws {
+        var r = Self.records[0]
+        r.app = .tls
+        r.category = .telemetry
+        for (kind, offered) in [(CategoryEvidence.payload, AppProtocol.unknown), (.alpn, .mqtt), (.port, .mqtt)] {
+            r.categoryEvidence = kind
+            r.offered = offered
+            var writer = FlowRecordWriter()
+            writer.ndjson(r)
+            let line = try #require(try JSONSerialization.jsonObject(with: Data(writer.buffer)) as? [String: Any])
+            #expect(line["evidence"] as? String == r.evidence)
+            #expect(line["categoryEvidence"] as? String == kind.name)
+        }
+        #expect(r.evidence == "port: tls to 65535, the port of mqtt over TLS (a hint)")
     }
 }

@@ -1,5 +1,6 @@
 @testable import Inspection
 import Testing
+import TestSupport
 import Verdicts
 import WireBytes
 

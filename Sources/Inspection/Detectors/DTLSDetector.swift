@@ -14,6 +14,7 @@ enum DTLSDetector: ProtocolDetector {
         guard length + 13 <= b.count else { return .excluded }
         if b[0] == 22, b.count > 13, b[13] == 1, case let .complete(info, _) = TLSHandshake.parseDTLSClientHello(datagram: b) {
             f.hostname = info.serverName
+            f.offered = CategoryRules.offered(byALPN: info.alpn)
         }
         return .detected(.dtls)
     }

@@ -27,6 +27,7 @@ enum TLSDetector: ProtocolDetector {
             switch TLSHandshake.parseClientHello(stream: b) {
             case let .complete(info, _):
                 f.hostname = info.serverName
+                f.offered = CategoryRules.offered(byALPN: info.alpn)
                 if p.usesPort(853) { return .detected(.dot) }
                 if let sni = info.serverName, dohResolvers.contains(sni.lowercased()) { return .detected(.doh) }
                 return .detected(.tls)
