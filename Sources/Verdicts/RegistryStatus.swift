@@ -15,7 +15,17 @@ public enum RegistryStatus: String, Sendable, CaseIterable, Comparable, NamedVer
 
     public var name: String { rawValue }
 
-    public static func < (a: RegistryStatus, b: RegistryStatus) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// The ranking, from least to most serious (compared per cross-border flow: a
+    /// switch, not a search of `allCases`).
+    var seriousness: Int {
+        switch self {
+        case .notApplicable: return 0
+        case .registered: return 1
+        case .purposeMismatch: return 2
+        case .expired: return 3
+        case .unregistered: return 4
+        }
     }
+
+    public static func < (a: RegistryStatus, b: RegistryStatus) -> Bool { a.seriousness < b.seriousness }
 }

@@ -52,7 +52,18 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, NamedVerdict {
         }
     }
 
-    var order: Int { Rule.allCases.firstIndex(of: self)! }
+    /// The report order (and SARIF's `ruleIndex`): `allCases` order, as a switch.
+    var order: Int {
+        switch self {
+        case .unregisteredOverseasServer: return 0
+        case .expiredRegistration: return 1
+        case .purposeMismatch: return 2
+        case .unknownDestination: return 3
+        case .remoteMaintenance: return 4
+        case .inboundRemoteMaintenance: return 5
+        case .offshoreDataStorage: return 6
+        }
+    }
     public static func < (a: Rule, b: Rule) -> Bool { a.order < b.order }
 }
 

@@ -156,3 +156,12 @@ import WireBytes
         }
     }
 }
+
+/// The verdicts' orders, written as switches, are their declaration orders.
+@Suite struct VerdictOrderTests {
+    @Test func rankingsFollowTheDeclarations() {
+        #expect(RegistryStatus.allCases.sorted() == RegistryStatus.allCases)
+        #expect(Rule.allCases.sorted() == Rule.allCases)
+        #expect(Severity.allCases.sorted() == Severity.allCases)
+    }
+}
