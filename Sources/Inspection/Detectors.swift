@@ -4,15 +4,17 @@ import Verdicts
 /// protocol that rides on another's framing (RDP on TPKT, DoT on TLS) wins.
 public enum Detectors {
     public static let all: [any ProtocolDetector.Type] = [
-        TLSDetector.self, HTTPDetector.self, SSHDetector.self, MQTTDetector.self,
+        TLSDetector.self, WebDAVDetector.self, HTTPDetector.self, SSHDetector.self, MQTTDetector.self,
         DNSDetector.self, QUICDetector.self, DTLSDetector.self,
-        ModbusDetector.self, DNP3Detector.self, IEC104Detector.self, TPKTDetector.self,
+        ModbusDetector.self, DNP3Detector.self, IEC104Detector.self, TDSDetector.self, TPKTDetector.self,
         OPCUADetector.self, BACnetDetector.self, ENIPDetector.self, CoAPDetector.self,
         NTPDetector.self, VNCDetector.self, TelnetDetector.self, FTPDetector.self,
         AMQPDetector.self, SNMPDetector.self, SyslogDetector.self, FlowExportDetector.self,
         CIPIODetector.self, RDPUDPDetector.self,
         TeamViewerDetector.self, RadminDetector.self, OpenVPNDetector.self, WireGuardDetector.self,
         IPsecDetector.self, PPTPDetector.self,
+        MySQLDetector.self, PostgreSQLDetector.self, MongoDBDetector.self, SMBDetector.self, NFSDetector.self,
+        KafkaDetector.self, RedisDetector.self, RsyncDetector.self, DropboxDetector.self,
     ]
 
     /// Detectors (as bits) that apply to each transport.

@@ -15,13 +15,9 @@ import WireBytes
 @Suite struct DetectorMutationTests {
     /// Deterministic mutations (a small xorshift generator, so failures reproduce).
     struct Mutator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
+        var random: XorShift
+        init(state: UInt64) { random = XorShift(state: state) }
+        mutating func next() -> UInt64 { random.next() }
 
         mutating func variants(of p: [UInt8]) -> [[UInt8]] {
             var out: [[UInt8]] = []

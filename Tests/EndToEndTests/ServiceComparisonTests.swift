@@ -29,8 +29,8 @@ struct ServiceComparisonTests {
     /// Protocols this comparison does not yet ask borderflow to name.
     static let notClaimed: Set<String> = ["TLS.AnyDesk", "DNS.AnyDesk", "Softether", "HTTP.Softether", "TFTP", "SSDP", "AliCloud",
                                           "TRDP", "EthernetGlobalData", "HTTP.WindowsUpdate", "TLS.Slack",
-                                          "MySQL", "PostgreSQL", "MongoDB", "Kafka", "MsSQL-TDS", "RESP", "NetBIOS.SMBv1", "NFS",
-                                          "RSYNC", "HTTP.WebDAV", "Dropbox", "DTLS"]
+                                          // AnyConnect's DTLS 0x0100 (the pre-standard version): not yet recognised.
+                                          "DTLS"]
 
     static let expected = NDPIComparisonTests.expected(in: "ndpi-services")
     static let ours = NDPIComparisonTests.scan(expected, in: "ndpi-services")
@@ -40,7 +40,13 @@ struct ServiceComparisonTests {
     }
 
     /// Differences accepted, each with its reason; anything else fails the test.
-    static let accepted: [String: String] = [:]
+    static let accepted: [String: String] = [
+        "APP dropbox.pcap 192.168.56.1:50318 192.168.56.101:17500": coapOn17500,
+        "APP dropbox.pcap 192.168.56.1:50312 192.168.56.101:17500": coapOn17500,
+        "APP dropbox.pcap 192.168.56.1:50319 192.168.56.101:17500": coapOn17500,
+        "APP dropbox.pcap 192.168.56.1:50311 192.168.56.101:17500": coapOn17500,
+    ]
+    static let coapOn17500 = "the datagrams are CoAP (version 1, PUT, Uri-Path r/Bus17Cmd, a JSON payload; tshark decodes them so); nDPI names them Dropbox for port 17500"
 
     @Test func appsAndCategoriesAgree() {
         var claimed = 0, agree = 0, categoryClaimed = 0, categoryAgree = 0
@@ -64,9 +70,11 @@ struct ServiceComparisonTests {
         for (name, n) in perProtocol.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n.agree)/\(n.of)") }
         for l in lines {
             let key = l.components(separatedBy: ": nDPI").first ?? l
-            if let why = Self.accepted[key] { print("  accepted: \(l) — \(why)") } else { print("  differs: \(l)") }
+            if let why = Self.accepted[key] { print("  accepted: \(l) — \(why)") } else {
+                Issue.record("unexplained difference from nDPI: \(l)")
+            }
         }
-        #expect(claimed > 80)
+        #expect(claimed > 130)
         #expect(Double(agree) / Double(claimed) >= 0.97)
         #expect(Double(categoryAgree) / Double(max(1, categoryClaimed)) >= 0.95)
     }

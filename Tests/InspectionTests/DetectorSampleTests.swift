@@ -119,6 +119,22 @@ import WireBytes
         s.append(Sample(detector: PPTPDetector.self, app: .pptp, transport: .tcp,
                         bytes: be16(156) + be16(1) + [0x1A, 0x2B, 0x3C, 0x4D] + be16(1) + [UInt8](repeating: 0, count: 146),
                         ports: (50024, 1723)))
+        // Data stores and file protocols (messages built in DataStoreDetectorTests).
+        typealias D = DataStoreDetectorTests
+        s.append(Sample(detector: MySQLDetector.self, app: .mysql, transport: .tcp, bytes: D.mysqlGreeting, ports: (50030, 3306),
+                        fromClient: false))
+        s.append(Sample(detector: PostgreSQLDetector.self, app: .postgresql, transport: .tcp, bytes: D.pgStartup, ports: (50031, 5432)))
+        s.append(Sample(detector: MongoDBDetector.self, app: .mongodb, transport: .tcp, bytes: D.mongoQuery, ports: (50032, 27017)))
+        s.append(Sample(detector: KafkaDetector.self, app: .kafka, transport: .tcp, bytes: D.kafkaApiVersions, ports: (50033, 9092)))
+        s.append(Sample(detector: TDSDetector.self, app: .tds, transport: .tcp, bytes: D.tdsPrelogin(type: 0x12), ports: (50034, 1433)))
+        s.append(Sample(detector: RedisDetector.self, app: .redis, transport: .tcp, bytes: D.redisPing, ports: (50035, 6379)))
+        s.append(Sample(detector: SMBDetector.self, app: .smb, transport: .tcp, bytes: D.smb2Negotiate, ports: (50036, 445)))
+        s.append(Sample(detector: NFSDetector.self, app: .nfs, transport: .udp, bytes: D.nfsCall, ports: (50037, 2049)))
+        s.append(Sample(detector: RsyncDetector.self, app: .rsync, transport: .tcp, bytes: D.rsyncGreeting, ports: (50038, 873),
+                        fromClient: false))
+        s.append(Sample(detector: WebDAVDetector.self, app: .webdav, transport: .tcp, bytes: D.propfind, ports: (50039, 80),
+                        hostname: "files.example.com"))
+        s.append(Sample(detector: DropboxDetector.self, app: .dropbox, transport: .udp, bytes: D.dropboxBroadcast, ports: (17500, 17500)))
         return s
     }()
 
