@@ -39,6 +39,8 @@ import WireBytes
         var s: [Sample] = []
         s.append(Sample(detector: TLSDetector.self, app: .tls, transport: .tcp, bytes: clientHello(sni: "mqtt.example.com"),
                         ports: (50000, 443), hostname: "mqtt.example.com"))
+        s.append(Sample(detector: TLSDetector.self, app: .anydesk, transport: .tcp, bytes: clientHello(sni: nil, alpn: ["anydesk/6.2.0/linux"]),
+                        ports: (48260, 443)))
         s.append(Sample(detector: HTTPDetector.self, app: .http, transport: .tcp,
                         bytes: ascii("GET /status HTTP/1.1\r\nHost: plant.example.com\r\n\r\n"), ports: (50001, 80), hostname: "plant.example.com"))
         s.append(Sample(detector: SSHDetector.self, app: .ssh, transport: .tcp, bytes: ascii("SSH-2.0-OpenSSH_9.6\r\n"), ports: (50002, 22)))

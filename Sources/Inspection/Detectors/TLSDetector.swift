@@ -28,6 +28,8 @@ enum TLSDetector: ProtocolDetector {
             case let .complete(info, _):
                 f.hostname = info.serverName
                 f.offered = CategoryRules.offered(byALPN: info.alpn)
+                // AnyDesk's client names itself in ALPN (`anydesk/6.2.0/linux`).
+                if info.alpn.contains(where: { $0.hasPrefix("anydesk/") }) { return .detected(.anydesk) }
                 if p.usesPort(853) { return .detected(.dot) }
                 if let sni = info.serverName, dohResolvers.contains(sni.lowercased()) { return .detected(.doh) }
                 return .detected(.tls)
