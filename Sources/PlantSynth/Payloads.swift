@@ -35,15 +35,15 @@ extension PlantGenerator {
         }
     }
 
-    mutating func clientHello(_ sni: String) -> Int32 {
-        template("ch-\(sni)") {
+    mutating func clientHello(_ sni: String, alpn protocols: String = "http/1.1") -> Int32 {
+        template("ch-\(sni)-\(protocols)") {
             var ext: [UInt8] = []
             if !sni.isEmpty {
                 let name = Array(sni.utf8)
                 let entry = [0] + Self.u16(name.count) + name
                 ext += Self.u16(0) + Self.u16(entry.count + 2) + Self.u16(entry.count) + entry
             }
-            let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
+            let alpn: [UInt8] = [UInt8(protocols.utf8.count)] + Array(protocols.utf8)
             ext += Self.u16(16) + Self.u16(alpn.count + 2) + Self.u16(alpn.count) + alpn
             ext += Self.u16(43) + Self.u16(5) + [4, 0x03, 0x04, 0x03, 0x03]
             ext += Self.u16(10) + Self.u16(4) + Self.u16(2) + [0x00, 0x1D]
@@ -119,6 +119,39 @@ extension PlantGenerator {
     }
 
     mutating func coapAck() -> Int32 { template("coap-ack") { [0x64, 0x44, 0x12, 0x34, 0xA1, 0xB2, 0xC3, 0xD4] } }
+
+    static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+    static func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16 & 0xFFFF) }
+
+    /// TeamViewer's first command message (`17 24`, a 32-byte body) and the server's
+    /// first data message (`11 30`, a 24-byte header and 24 bytes).
+    mutating func teamViewerHello() -> Int32 { template("tv-c") { [0x17, 0x24, 0x0A] + Self.le16(32) + [UInt8](repeating: 0x11, count: 32) } }
+    mutating func teamViewerReply() -> Int32 {
+        template("tv-s") { [0x11, 0x30, 0x36, 0x00] + Self.le32(24) + [UInt8](repeating: 0, count: 16) + [UInt8](repeating: 0x22, count: 24) }
+    }
+
+    /// OpenVPN without authentication: the client's and the server's hard resets.
+    mutating func openVPNClientReset() -> Int32 {
+        template("ovpn-c") { [0x38, 0x50, 0x7A, 0x28, 0xA7, 0x82, 0x75, 0x78, 0x8D, 0, 0, 0, 0, 0] }
+    }
+    mutating func openVPNServerReset() -> Int32 {
+        template("ovpn-s") { [0x40, 0x9A, 0xD7, 0x47, 0xBE, 0xB2, 0x4D, 0x8A, 0x1B, 1, 0, 0, 0, 0, 0x50, 0x7A, 0x28, 0xA7, 0x82, 0x75, 0x78, 0x8D, 0, 0, 0, 0] }
+    }
+
+    /// WireGuard's handshake initiation (148 bytes) and response (92 bytes).
+    mutating func wireGuardInitiation() -> Int32 { template("wg-1") { [1, 0, 0, 0] + (0 ..< 144).map { UInt8($0 * 13 & 0xFF) } } }
+    mutating func wireGuardResponse() -> Int32 { template("wg-2") { [2, 0, 0, 0] + (0 ..< 88).map { UInt8($0 * 29 & 0xFF) } } }
+
+    /// PostgreSQL's startup message (protocol 3.0, a replication user) and the server's
+    /// authentication-ok reply.
+    mutating func postgresStartup() -> Int32 {
+        template("pg-start") {
+            let params = Array("user\u{0}replicator\u{0}database\u{0}plant\u{0}\u{0}".utf8)
+            let length = 8 + params.count
+            return [0, 0, UInt8(length >> 8), UInt8(length & 0xFF), 0, 3, 0, 0] + params
+        }
+    }
+    mutating func postgresAuthOK() -> Int32 { template("pg-ok") { [0x52, 0, 0, 0, 8, 0, 0, 0, 0] } }
 
     mutating func modbusRead() -> Int32 { template("mb-req") { [0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x01, 0x03, 0x00, 0x00, 0x00, 0x0A] } }
 

@@ -214,6 +214,34 @@ public struct PlantGenerator {
             let v6 = IPAddress(high: 0xFD00_0000_0000_0000 | UInt64(d % options.vlans), low: UInt64(d + 2))
             out.append(udp(d, v6, s[7].address, 5683, [(true, coapFirmware(), 0), (false, coapAck(), 0)]))
         }
+        // MQTT over TLS to the registered IoT cloud broker, its ALPN naming MQTT.
+        if round % 4 == 3 {
+            let broker = server(.mqttTLS)
+            out.append(tcp(d, broker.address, 443, [(true, clientHello(broker.hostname!, alpn: "x-amzn-mqtt-ca"), 0), (false, serverHello(), 0),
+                                                    (true, -1, Int32(100 + rng.below(300))), (false, -1, 40)]))
+        }
+        // A vendor's TeamViewer session, an OpenVPN and a WireGuard tunnel abroad.
+        if round % 40 == 7 {
+            var ex: [(Bool, Int32, Int32)] = [(true, teamViewerHello(), 0), (false, teamViewerReply(), 0)]
+            for _ in 0 ..< 20 { ex.append((rng.below(2) == 0, -1, Int32(60 + rng.below(900)))) }
+            out.append(tcp(d, server(.teamviewer).address, 5938, ex))
+        }
+        if round % 50 == 11 {
+            var ex: [(Bool, Int32, Int32)] = [(true, openVPNClientReset(), 0), (false, openVPNServerReset(), 0)]
+            for _ in 0 ..< 16 { ex.append((rng.below(2) == 0, -1, Int32(100 + rng.below(1200)))) }
+            out.append(udp(d, nil, server(.openvpn).address, 1194, ex))
+        }
+        if round % 50 == 23 {
+            var ex: [(Bool, Int32, Int32)] = [(true, wireGuardInitiation(), 0), (false, wireGuardResponse(), 0)]
+            for _ in 0 ..< 16 { ex.append((rng.below(2) == 0, -1, Int32(32 + 16 * rng.below(60)))) }
+            out.append(udp(d, nil, server(.wireguard).address, 51820, ex))
+        }
+        // Device data copied into a database abroad: more than 64 KiB up, little back.
+        if round % 60 == 17 {
+            var ex: [(Bool, Int32, Int32)] = [(true, postgresStartup(), 0), (false, postgresAuthOK(), 0)]
+            for _ in 0 ..< (60 + rng.below(40)) { ex.append((true, -1, 1460)) }
+            out.append(tcp(d, server(.postgresql).address, 5432, ex))
+        }
         // Inside the plant: Modbus polling between private addresses.
         if round % 2 == 1 {
             let plc = device((d + 1) % options.devices).0

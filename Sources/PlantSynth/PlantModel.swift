@@ -5,6 +5,9 @@ import WireBytes
 public struct SynthServer: Sendable {
     public enum Service: String, Sendable {
         case mqtt, https, httpFirmware, ssh, rdp, dns, ntp, lwm2m, opcua
+        /// MQTT over TLS with ALPN (an IoT cloud's broker), TeamViewer, an OpenVPN and a
+        /// WireGuard tunnel, a PostgreSQL database abroad that device data is copied into.
+        case mqttTLS, teamviewer, openvpn, wireguard, postgresql
     }
     public var address: IPAddress
     public var country: String
@@ -31,6 +34,11 @@ public enum PlantModel {
         SynthServer(address: IPAddress("114.114.114.114")!, country: "CN", hostname: nil, service: .dns),
         SynthServer(address: IPAddress("202.112.10.60")!, country: "CN", hostname: nil, service: .ntp),
         SynthServer(address: IPAddress("101.6.8.10")!, country: "CN", hostname: "mqtt.cn-cloud.example", service: .mqtt),
+        SynthServer(address: IPAddress("18.196.10.30")!, country: "DE", hostname: "a1b2-ats.iot.eu-cloud.example", service: .mqttTLS),
+        SynthServer(address: IPAddress("162.250.2.170")!, country: "US", hostname: nil, service: .teamviewer),
+        SynthServer(address: IPAddress("46.101.231.218")!, country: "NL", hostname: nil, service: .openvpn),
+        SynthServer(address: IPAddress("139.162.192.157")!, country: "JP", hostname: nil, service: .wireguard),
+        SynthServer(address: IPAddress("3.64.10.5")!, country: "DE", hostname: nil, service: .postgresql),
     ]
 
     /// The geo CSV that places the servers (the unknown-destination one is left out).
@@ -49,7 +57,7 @@ public enum PlantModel {
       - id: REG-2026-0001
         operator: EU Cloud GmbH
         country: DE
-        addresses: [18.196.10.20, "2a05:d014::/32"]
+        addresses: [18.196.10.20, 18.196.10.30, "2a05:d014::/32"]
         hostnames: ["*.eu-cloud.example"]
         purposes: [telemetry, firmware-update]
         valid_from: 2026-01-01
@@ -86,5 +94,11 @@ public enum PlantModel {
         ("unknown-destination", "185.199.1.1"),
         ("remote-maintenance", "13.75.1.9"),
         ("remote-maintenance", "20.50.2.7"),
+        ("unregistered-overseas-server", "162.250.2.170"),
+        ("remote-maintenance", "162.250.2.170"),
+        ("unregistered-overseas-server", "46.101.231.218"),
+        ("unregistered-overseas-server", "139.162.192.157"),
+        ("unregistered-overseas-server", "3.64.10.5"),
+        ("offshore-data-storage", "3.64.10.5"),
     ]
 }

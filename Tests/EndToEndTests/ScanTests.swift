@@ -8,6 +8,7 @@ import ServerRegistry
 import Setup
 import Testing
 import TestSupport
+import Verdicts
 import WireBytes
 
 enum Package {
@@ -66,6 +67,33 @@ func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFo
         #expect(report.result.inputs[0].summary.packets == summary.packets)
         // The maintenance log has one row per session, with a header.
         #expect(report.maintenanceLog.split(separator: "\n").count == report.result.maintenanceSessions.count + 1)
+    }
+
+    /// The synthetic plant's encrypted and tunnelled traffic: MQTT over TLS known by its
+    /// ALPN (and so registered, not a purpose mismatch), remote access and tunnels in the
+    /// maintenance log, device data stored abroad as a finding with its evidence.
+    @Test func synthesizedPlantCarriesWhatItSays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bf-synth-carries-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try synthesize(to: dir + "/plant.pcap", seed: 42, bytes: 3 << 20)
+        try PlantModel.geoCSV.write(toFile: dir + "/geo.csv", atomically: true, encoding: .utf8)
+        try PlantModel.registryYAML.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        let report = try scan([dir + "/plant.pcap"], geo: dir + "/geo.csv", registry: dir + "/registry.yaml", keepFlows: true)
+        let r = report.result
+        let broker = r.flows.filter { $0.flow.server.description == "18.196.10.30" }
+        #expect(!broker.isEmpty)
+        for f in broker {
+            #expect(f.app == .tls && f.category == .telemetry && f.categoryEvidence == .alpn && f.registry == .registered)
+            #expect(f.evidence == "ALPN: tls offers mqtt")
+        }
+        #expect(Set(r.maintenanceSessions.map(\.app)).isSuperset(of: [.teamviewer, .openvpn, .wireguard, .ssh, .rdp]))
+        #expect(r.maintenanceSessions.filter { $0.app == .openvpn }.allSatisfy { $0.category == .tunnel })
+        let storage = try #require(r.findings.sorted.first { $0.rule == .offshoreDataStorage })
+        #expect(storage.server.description == "3.64.10.5" && storage.apps == [.postgresql] && storage.evidenceTexts == ["payload: postgresql"])
+        let page = EvidenceReport.render(report)
+        #expect(page.contains("offshore-data-storage") && page.contains("payload: postgresql"))
+        #expect(report.maintenanceLog.contains(",openvpn,") && report.maintenanceLog.contains(",teamviewer,"))
     }
 
     @Test func synthIsDeterministic() throws {
