@@ -35,7 +35,7 @@ if grep -E 'CONSOLE|Uncaught|Refused to|Content Security Policy' "$out/chromium.
     echo "check-evidence-html: the page logged console messages (above)" >&2
     exit 1
 fi
-for id in scope summary diagram findings maintenance registry; do
+for id in scope summary diagram findings storage maintenance registry; do
     grep -q "<section id=\"$id\">" "$out/dom.html" || { echo "check-evidence-html: rendered page lacks section $id" >&2; exit 1; }
 done
 grep -q '<svg class="flow-diagram"' "$out/dom.html" || { echo "check-evidence-html: no data-flow diagram" >&2; exit 1; }

@@ -1,4 +1,4 @@
-/// Section 5: the remote-maintenance log, with the columns of the retention CSV
+/// Section 6: the remote-maintenance log, with the columns of the retention CSV
 /// (`--maintenance-log`), which stays the complete record.
 enum EvidenceMaintenanceSection {
     static let maxSessions = 500

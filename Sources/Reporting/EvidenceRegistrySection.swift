@@ -1,6 +1,6 @@
 import ServerRegistry
 
-/// Section 6: which registry entries the traffic used, and which it never touched
+/// Section 7: which registry entries the traffic used, and which it never touched
 /// (candidates for removal, or a sign that a capture point is missing).
 enum EvidenceRegistrySection {
     static func render(_ report: ScanReport) -> String {

@@ -6,7 +6,8 @@
 public enum EvidenceReport {
     static let sections: [(id: String, title: String)] = [
         ("scope", "Scope"), ("summary", "Summary"), ("diagram", "Data flows across the border"),
-        ("findings", "Findings"), ("maintenance", "Remote-maintenance log"), ("registry", "Registry coverage"),
+        ("findings", "Findings"), ("storage", "Data stored abroad"), ("maintenance", "Remote-maintenance log"),
+        ("registry", "Registry coverage"),
     ]
 
     public static func render(_ report: ScanReport) -> String {
@@ -25,6 +26,7 @@ public enum EvidenceReport {
         out += section("summary", EvidenceSummarySection.render(report))
         out += section("diagram", diagram(report))
         out += section("findings", EvidenceFindingsSection.render(report))
+        out += section("storage", EvidenceStorageSection.render(report))
         out += section("maintenance", EvidenceMaintenanceSection.render(report))
         out += section("registry", EvidenceRegistrySection.render(report))
         out += "<footer>Made by borderflow " + HTMLText.escape(report.version)

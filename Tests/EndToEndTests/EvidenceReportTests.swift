@@ -12,7 +12,7 @@ import WireBytes
 
 /// The evidence page (`scan --format html`): complete, self-contained, escaped, deterministic.
 @Suite struct EvidenceReportTests {
-    static let sectionIDs = ["scope", "summary", "diagram", "findings", "maintenance", "registry"]
+    static let sectionIDs = ["scope", "summary", "diagram", "findings", "storage", "maintenance", "registry"]
     /// Every element the page is allowed to contain: anything else would be markup that
     /// leaked in from a capture.
     static let allowedTags: Set<String> = [

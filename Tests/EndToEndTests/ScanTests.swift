@@ -93,6 +93,10 @@ func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFo
         #expect(storage.server.description == "3.64.10.5" && storage.apps == [.postgresql] && storage.evidenceTexts == ["payload: postgresql"])
         let page = EvidenceReport.render(report)
         #expect(page.contains("offshore-data-storage") && page.contains("payload: postgresql"))
+        // The "Data stored abroad" section names the database server, unregistered.
+        let storageSection = try #require(page.components(separatedBy: "<section id=\"storage\">").dropFirst().first?
+            .components(separatedBy: "</section>").first)
+        #expect(storageSection.contains("3.64.10.5") && storageSection.contains("postgresql") && storageSection.contains("unregistered"))
         #expect(report.maintenanceLog.contains(",openvpn,") && report.maintenanceLog.contains(",teamviewer,"))
     }
 
