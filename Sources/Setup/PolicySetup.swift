@@ -15,6 +15,8 @@ public struct PolicySetup: Sendable {
     public var configFailOn: String?
     /// The registry's warnings (its errors stop the set-up).
     public var registryWarnings: [RegistryProblem]
+    /// Notes for the user (a geo cache that was not used, and why).
+    public var notes: [String] = []
 
     /// `home`: comma-separated codes (else the config's); `geo`: sources (else the
     /// config's, else the default ones); `registry`: a file (else the config's, else none).
@@ -27,7 +29,7 @@ public struct PolicySetup: Sendable {
         for c in homeCodes where CountryCode(c) == nil || !ISO3166.isAssigned(c) {
             throw SetupError("--home: `\(VisibleText.escape(c))` is not an assigned ISO 3166-1 alpha-2 country code (e.g. CN, DE, US)")
         }
-        let (db, geoInfo) = try GeoSetup.load(paths: geo, config: config)
+        let (db, geoInfo, notes) = try GeoSetup.load(paths: geo, config: config)
         var scope = ScanScope(home: homeCodes, geoSources: geoInfo)
         var reg = Registry(entries: [])
         var warnings: [RegistryProblem] = []
@@ -46,6 +48,6 @@ public struct PolicySetup: Sendable {
             scope.registryEntries = r.entries
         }
         return PolicySetup(policy: Policy(home: Set(homeCodes), geo: GeoLookup(db: db), registry: reg), scope: scope,
-                           configFailOn: config.failOn, registryWarnings: warnings)
+                           configFailOn: config.failOn, registryWarnings: warnings, notes: notes)
     }
 }

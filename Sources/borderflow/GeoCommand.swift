@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Geo
 import Reporting
 import Setup
 import WireBytes
@@ -9,8 +10,48 @@ struct GeoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geo",
         abstract: "Ask the geo sources where addresses are.",
-        subcommands: [Lookup.self]
+        subcommands: [Lookup.self, Compile.self]
     )
+
+    struct Compile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "compile",
+            abstract: "Compile the geo sources into the cache that later runs read in milliseconds.",
+            discussion: """
+            Every run compiles large geo sources (the default tor-geoipdb data takes a third \
+            of a second) into a binary range table once, keeps it in the cache directory and \
+            reads it back from then on; a cache that does not match its sources (path, size, \
+            modification time and a hash of the bytes) or does not hold up is compiled afresh \
+            with a note. This command does it ahead of time, e.g. when building a container image.
+
+            Cache directory: $BORDERFLOW_GEO_CACHE (or `off`), else $XDG_CACHE_HOME/borderflow, \
+            else ~/.cache/borderflow.
+
+            Examples:
+              borderflow geo compile
+              BORDERFLOW_GEO_CACHE=/opt/borderflow/cache borderflow geo compile --geo GeoLite2-Country.mmdb
+            """
+        )
+
+        @OptionGroup var geoOptions: GeoOptions
+
+        func run() throws {
+            let file: ConfigFile
+            do { file = try ConfigFile.resolve(geoOptions.config) } catch { throw CommandFailure(error.description) }
+            guard let dir = GeoSetup.cacheDirectory() else {
+                throw CommandFailure("no cache directory: set BORDERFLOW_GEO_CACHE to a directory (it is `off` or HOME is unset)")
+            }
+            let chosen = !geoOptions.geo.isEmpty ? geoOptions.geo : (!file.geo.isEmpty ? file.geo : GeoSetup.defaultPaths)
+            let target = dir + "/" + GeoCache.fileName(for: chosen)
+            // Compiled afresh, whatever is there now.
+            unlink(target)
+            let (db, _) = try geoOptions.loadGeo(file)
+            guard FileManager.default.fileExists(atPath: target) else {
+                throw CommandFailure("could not write \(target) (sources below \(GeoCache.minimumSourceBytes >> 20) MiB are not cached: they compile in milliseconds)")
+            }
+            print("\(target): \(db.table.count) ranges from \(db.sources.count) sources")
+        }
+    }
 
     struct Lookup: ParsableCommand {
         static let configuration = CommandConfiguration(

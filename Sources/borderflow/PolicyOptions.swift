@@ -21,7 +21,11 @@ struct GeoOptions: ParsableArguments {
     var geo: [String] = []
 
     func loadGeo(_ file: ConfigFile) throws -> (GeoDatabase, [ScanScope.GeoSourceInfo]) {
-        do { return try GeoSetup.load(paths: geo, config: file) } catch { throw CommandFailure(error.description) }
+        do {
+            let (db, info, notes) = try GeoSetup.load(paths: geo, config: file)
+            for n in notes { printError("borderflow: note: " + n) }
+            return (db, info)
+        } catch { throw CommandFailure(error.description) }
     }
 }
 
@@ -66,6 +70,7 @@ struct PolicyOptions: ParsableArguments {
             throw CommandFailure(error.description)
         }
         for p in setup.registryWarnings { printError(p.description) }
+        for n in setup.notes { printError("borderflow: note: " + n) }
         let threshold = failOn ?? FailOn(rawValue: setup.configFailOn ?? "high") ?? .high
         return Loaded(policy: setup.policy, scope: setup.scope, failOn: threshold)
     }
