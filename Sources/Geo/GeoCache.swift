@@ -4,18 +4,19 @@ import Glibc
 import WireBytes
 
 /// Compiled geo data saved for later runs: parsing and compiling the default text
-/// sources takes a third of a second each run, reading this back a few milliseconds.
+/// sources takes a third of a second each run; mapping this takes milliseconds, and the
+/// table's columns are the file's pages (only those lookups touch become resident).
 /// A cache file holds the fingerprint of the sources it was compiled from (each one's
 /// path, size, modification time and a hash of its bytes), the range table and a
 /// checksum; one that does not match, or does not hold up, is never used.
 ///
-/// Layout, little-endian: magic `BFGEO\0\0\x01`, fingerprint (u32 length + UTF-8),
+/// Layout, little-endian: magic `BFGEO\0\0\x02`, fingerprint (u32 length + UTF-8),
 /// sources (u32 count; each a u32 length + path and a u64 range count), v4 count and
-/// v6 count (u64 each), v4 starts, ends (u32 each) and codes (u16), padding to 8, v6
-/// starts and ends (two u64 each) and codes (u16), padding to 8, then a u64 checksum
-/// of everything before it.
+/// v6 count (u64 each); then, each starting at a multiple of 16, v4 starts and ends (u32
+/// each), v4 codes (u16), v6 starts and ends (two u64 each, high then low) and v6 codes
+/// (u16); padding to 8, then a u64 checksum of everything before it.
 public enum GeoCache {
-    static let magic: [UInt8] = [0x42, 0x46, 0x47, 0x45, 0x4F, 0, 0, 1]
+    static let magic: [UInt8] = [0x42, 0x46, 0x47, 0x45, 0x4F, 0, 0, 2]
     /// Sources smaller than this compile in milliseconds: they are not cached.
     public static let minimumSourceBytes = 1 << 20
 
@@ -27,10 +28,7 @@ public enum GeoCache {
             var st = stat()
             guard stat(path, &st) == 0 else { return nil }
             let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-            let hash = withExtendedLifetime(file) {
-                defer { file.dropPages(0 ..< file.bytes.count) }
-                return checksum(file.bytes)
-            }
+            let hash = withExtendedLifetime(file) { checksum(file, count: file.bytes.count) }
             out += "\(path)\t\(file.bytes.count)\t\(mtime)\t\(String(hash, radix: 16))\n"
         }
         return out
@@ -58,23 +56,58 @@ public enum GeoCache {
     /// every source and the cache itself on each start; not cryptographic: it tells a
     /// changed source or a damaged cache file, not a forged one).
     static func checksum(_ b: UnsafeRawBufferPointer) -> UInt64 {
-        let prime: UInt64 = 0x0000_0100_0000_01B3
+        var h = LaneHash()
+        h.add(b)
+        return h.finish()
+    }
+
+    /// The checksum of a mapped file's first `count` bytes, a megabyte at a time, its
+    /// pages let go as it goes (so that checking a large file does not make it resident).
+    static func checksum(_ file: MappedFile, count: Int) -> UInt64 {
+        var h = LaneHash()
+        var at = 0
+        let step = 1 << 20
+        while at < count {
+            let end = min(count, at + step)
+            h.add(UnsafeRawBufferPointer(rebasing: file.bytes[at ..< end]))
+            file.dropPages(at ..< end)
+            at = end
+        }
+        return h.finish()
+    }
+
+    /// Four 64-bit lanes of multiply-xorshift; fed in pieces whose sizes are multiples
+    /// of 32 bytes but the last.
+    struct LaneHash {
         var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x85EB_CA77_C2B2_AE63)
-        @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 { let x = (h ^ w) &* prime; return x ^ (x >> 29) }
-        var i = 0
-        while i + 32 <= b.count {
-            lanes.0 = mix(lanes.0, b.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            lanes.1 = mix(lanes.1, b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
-            lanes.2 = mix(lanes.2, b.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
-            lanes.3 = mix(lanes.3, b.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
-            i += 32
+        var tail: UInt64 = 0x27D4_EB2F_1656_67C5
+        var count = 0
+
+        @inline(__always) static func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+            let x = (h ^ w) &* 0x0000_0100_0000_01B3
+            return x ^ (x >> 29)
         }
-        var h = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3) ^ UInt64(b.count)
-        while i < b.count {
-            h = mix(h, UInt64(b[i]))
-            i += 1
+
+        mutating func add(_ b: UnsafeRawBufferPointer) {
+            var i = 0
+            while i + 32 <= b.count {
+                lanes.0 = Self.mix(lanes.0, b.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                lanes.1 = Self.mix(lanes.1, b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                lanes.2 = Self.mix(lanes.2, b.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                lanes.3 = Self.mix(lanes.3, b.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+            while i < b.count {
+                tail = Self.mix(tail, UInt64(b[i]))
+                i += 1
+            }
+            count += b.count
         }
-        return h ^ (h >> 32)
+
+        func finish() -> UInt64 {
+            let h = Self.mix(Self.mix(Self.mix(Self.mix(lanes.0, lanes.1), lanes.2), lanes.3), tail) ^ UInt64(count)
+            return h ^ (h >> 32)
+        }
     }
 
     public enum Outcome: Sendable {
@@ -85,44 +118,36 @@ public enum GeoCache {
         case unusable(String)
     }
 
+    /// Whether the cache's columns can be this process's memory as they are: a
+    /// little-endian host, and `IPAddress` laid out as its two words, high first.
+    static let columnsMapDirectly: Bool = {
+        UInt32(littleEndian: 1) == 1 && MemoryLayout<IPAddress>.size == 16 && MemoryLayout<IPAddress>.stride == 16
+            && MemoryLayout<IPAddress>.offset(of: \IPAddress.high) == 0 && MemoryLayout<IPAddress>.offset(of: \IPAddress.low) == 8
+    }()
+
     /// The table saved at `path`, if it was compiled from sources with `fingerprint`.
     public static func load(_ path: String, fingerprint: String) -> Outcome {
         guard let file = try? MappedFile(path: path) else { return .missing }
-        return withExtendedLifetime(file) {
-            // Its pages are let go once copied: the table lives in the arrays.
-            defer { file.dropPages(0 ..< file.bytes.count) }
-            var r = Reader(b: file.bytes)
-            guard file.bytes.count >= 16, r.bytes(8) == magic else { return .unusable("not a borderflow geo cache of this version") }
-            let stored = file.bytes.loadUnaligned(fromByteOffset: file.bytes.count - 8, as: UInt64.self)
-            guard checksum(UnsafeRawBufferPointer(rebasing: file.bytes[..<(file.bytes.count - 8)])) == stored else {
-                return .unusable("its checksum does not match (damaged)")
-            }
-            r.end = file.bytes.count - 8
-            guard let saved = r.string(), saved == fingerprint else { return .unusable("its sources have changed") }
-            guard let sourceCount = r.u32(), sourceCount <= 1024 else { return .unusable("damaged") }
-            var sources: [(path: String, ranges: Int)] = []
-            for _ in 0 ..< sourceCount {
-                guard let p = r.string(), let n = r.u64() else { return .unusable("damaged") }
-                sources.append((p, Int(n)))
-            }
-            guard let v4 = r.u64().map(Int.init), let v6 = r.u64().map(Int.init), v4 <= r.remaining / 10, v6 <= r.remaining / 34 else {
-                return .unusable("damaged")
-            }
-            var t = RangeTable()
-            guard let a = r.array(UInt32.self, v4), let b = r.array(UInt32.self, v4), let c = r.array(UInt16.self, v4), r.align(8),
-                  let d = r.array(UInt64.self, 2 * v6), let e = r.array(UInt64.self, 2 * v6), let f = r.array(UInt16.self, v6), r.align(8),
-                  r.remaining == 0 else { return .unusable("damaged") }
-            t.v4Starts = a
-            t.v4Ends = b
-            t.v4Codes = c
-            t.v6Starts = (0 ..< v6).map { IPAddress(high: d[2 * $0], low: d[2 * $0 + 1]) }
-            t.v6Ends = (0 ..< v6).map { IPAddress(high: e[2 * $0], low: e[2 * $0 + 1]) }
-            t.v6Codes = f
-            // Binary search needs sorted, disjoint ranges: a table that is not is not used.
-            for i in 0 ..< v4 where t.v4Starts[i] > t.v4Ends[i] || (i > 0 && t.v4Starts[i] <= t.v4Ends[i - 1]) { return .unusable("damaged") }
-            for i in 0 ..< v6 where t.v6Starts[i] > t.v6Ends[i] || (i > 0 && t.v6Starts[i] <= t.v6Ends[i - 1]) { return .unusable("damaged") }
-            return .hit(GeoDatabase(table: t, sources: sources))
+        let b = file.bytes
+        var r = Reader(b: b)
+        guard b.count >= 16, r.bytes(8) == magic, columnsMapDirectly else { return .unusable("not a borderflow geo cache of this version") }
+        r.end = b.count - 8
+        guard let saved = r.string(), saved == fingerprint else { return .unusable("its sources have changed") }
+        let stored = b.loadUnaligned(fromByteOffset: b.count - 8, as: UInt64.self)
+        guard checksum(file, count: b.count - 8) == UInt64(littleEndian: stored) else { return .unusable("its checksum does not match (damaged)") }
+        guard let sourceCount = r.u32(), sourceCount <= 1024 else { return .unusable("damaged") }
+        var sources: [(path: String, ranges: Int)] = []
+        for _ in 0 ..< sourceCount {
+            guard let p = r.string(), let n = r.u64() else { return .unusable("damaged") }
+            sources.append((p, Int(n)))
         }
+        guard let v4 = r.u64().map(Int.init), let v6 = r.u64().map(Int.init), v4 >= 0, v6 >= 0,
+              v4 <= r.remaining / 10, v6 <= r.remaining / 34 else { return .unusable("damaged") }
+        guard let a = r.column(UInt32.self, v4), let e4 = r.column(UInt32.self, v4), let c4 = r.column(UInt16.self, v4),
+              let s6 = r.column(IPAddress.self, v6), let e6 = r.column(IPAddress.self, v6), let c6 = r.column(UInt16.self, v6),
+              r.align(8), r.remaining == 0 else { return .unusable("damaged") }
+        let t = RangeTable(owner: file, v4Starts: a, v4Ends: e4, v4Codes: c4, v6Starts: s6, v6Ends: e6, v6Codes: c6)
+        return .hit(GeoDatabase(table: t, sources: sources))
     }
 
     /// Writes `db` for sources with `fingerprint` to `path`, whole (a temporary file
@@ -139,13 +164,20 @@ public enum GeoCache {
         let t = db.table
         u64(UInt64(t.v4Starts.count))
         u64(UInt64(t.v6Starts.count))
-        for v in t.v4Starts { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        for v in t.v4Ends { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        for v in t.v4Codes { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        pad()
-        for a in t.v6Starts { u64(a.high); u64(a.low) }
-        for a in t.v6Ends { u64(a.high); u64(a.low) }
-        for v in t.v6Codes { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        func column<T: FixedWidthInteger>(_ c: UnsafeBufferPointer<T>) {
+            while out.count % 16 != 0 { out.append(0) }
+            for v in c { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        }
+        func column(_ c: UnsafeBufferPointer<IPAddress>) {
+            while out.count % 16 != 0 { out.append(0) }
+            for a in c { u64(a.high); u64(a.low) }
+        }
+        column(t.v4Starts)
+        column(t.v4Ends)
+        column(t.v4Codes)
+        column(t.v6Starts)
+        column(t.v6Ends)
+        column(t.v6Codes)
         pad()
         u64(out.withUnsafeBytes { checksum($0) })
         var template = Array((path + ".tmp-XXXXXX").utf8CString)
@@ -192,16 +224,16 @@ public enum GeoCache {
             guard let n = u32(), n <= remaining, let raw = bytes(n) else { return nil }
             return String(decoding: raw, as: UTF8.self)
         }
-        mutating func array<T: FixedWidthInteger>(_: T.Type, _ n: Int) -> [T]? {
-            let size = MemoryLayout<T>.size
+        /// `n` values starting at the next multiple of 16, as a view into the file.
+        mutating func column<T>(_: T.Type, _ n: Int) -> UnsafeBufferPointer<T>? {
+            guard align(16) else { return nil }
+            let size = MemoryLayout<T>.stride
             guard n >= 0, n <= remaining / size else { return nil }
             defer { at += n * size }
-            let start = at
-            return [T](unsafeUninitializedCapacity: n) { buffer, count in
-                for i in 0 ..< n { buffer[i] = T(littleEndian: b.loadUnaligned(fromByteOffset: start + i * size, as: T.self)) }
-                count = n
-            }
+            guard n > 0, let base = b.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(start: (base + at).bindMemory(to: T.self, capacity: n), count: n)
         }
+
         mutating func align(_ n: Int) -> Bool {
             let padded = (at + n - 1) / n * n
             guard padded <= end else { return false }

@@ -17,16 +17,45 @@ public struct CountryCode: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Address ranges to countries, compiled once into sorted arrays and looked up by
+/// Address ranges to countries, compiled once into sorted columns and looked up by
 /// binary search: immutable, shared read-only by every worker, no allocation per lookup.
-/// IPv4 ranges are kept apart (32-bit keys) from IPv6 ones (128-bit keys).
-public struct RangeTable: Sendable {
-    var v4Starts: [UInt32] = []
-    var v4Ends: [UInt32] = []
-    var v4Codes: [UInt16] = []
-    var v6Starts: [IPAddress] = []
-    var v6Ends: [IPAddress] = []
-    var v6Codes: [UInt16] = []
+/// IPv4 ranges are kept apart (32-bit keys) from IPv6 ones (128-bit keys). The columns
+/// are memory the table owns, or the pages of a mapped geo cache (`GeoCache`).
+public struct RangeTable: @unchecked Sendable {
+    var v4Starts = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+    var v4Ends = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+    var v4Codes = UnsafeBufferPointer<UInt16>(start: nil, count: 0)
+    var v6Starts = UnsafeBufferPointer<IPAddress>(start: nil, count: 0)
+    var v6Ends = UnsafeBufferPointer<IPAddress>(start: nil, count: 0)
+    var v6Codes = UnsafeBufferPointer<UInt16>(start: nil, count: 0)
+    /// What keeps the columns' memory: an allocation, or the mapped cache file.
+    let owner: AnyObject?
+
+    init() { owner = nil }
+
+    /// A table of its own copies of the columns.
+    init(v4Starts: [UInt32], v4Ends: [UInt32], v4Codes: [UInt16], v6Starts: [IPAddress], v6Ends: [IPAddress], v6Codes: [UInt16]) {
+        let memory = ColumnMemory()
+        self.v4Starts = memory.copy(v4Starts)
+        self.v4Ends = memory.copy(v4Ends)
+        self.v4Codes = memory.copy(v4Codes)
+        self.v6Starts = memory.copy(v6Starts)
+        self.v6Ends = memory.copy(v6Ends)
+        self.v6Codes = memory.copy(v6Codes)
+        owner = memory
+    }
+
+    /// A table whose columns are views into memory `owner` keeps alive.
+    init(owner: AnyObject, v4Starts: UnsafeBufferPointer<UInt32>, v4Ends: UnsafeBufferPointer<UInt32>, v4Codes: UnsafeBufferPointer<UInt16>,
+         v6Starts: UnsafeBufferPointer<IPAddress>, v6Ends: UnsafeBufferPointer<IPAddress>, v6Codes: UnsafeBufferPointer<UInt16>) {
+        self.owner = owner
+        self.v4Starts = v4Starts
+        self.v4Ends = v4Ends
+        self.v4Codes = v4Codes
+        self.v6Starts = v6Starts
+        self.v6Ends = v6Ends
+        self.v6Codes = v6Codes
+    }
 
     public var count: Int { v4Starts.count + v6Starts.count }
 
@@ -54,6 +83,21 @@ public struct RangeTable: Sendable {
     }
 }
 
+/// Memory a compiled table's columns live in, freed with the last table that uses it.
+final class ColumnMemory: @unchecked Sendable {
+    private var blocks: [UnsafeMutableRawPointer] = []
+
+    func copy<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
+        guard !a.isEmpty else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let p = UnsafeMutablePointer<T>.allocate(capacity: a.count)
+        _ = UnsafeMutableBufferPointer(start: p, count: a.count).initialize(from: a)
+        blocks.append(UnsafeMutableRawPointer(p))
+        return UnsafeBufferPointer(start: p, count: a.count)
+    }
+
+    deinit { for b in blocks { b.deallocate() } }
+}
+
 extension CountryCode {
     init(raw: UInt16) { self.raw = raw }
 }
@@ -79,7 +123,8 @@ public struct RangeTableBuilder {
     public func build() -> RangeTable {
         // Sweep: process by priority so that higher-priority (earlier) ranges are placed
         // first; later ones only fill gaps. Done per family on sorted disjoint lists.
-        var table = RangeTable()
+        var v4Starts: [UInt32] = [], v4Ends: [UInt32] = [], v4Codes: [UInt16] = []
+        var v6Starts: [IPAddress] = [], v6Ends: [IPAddress] = [], v6Codes: [UInt16] = []
         for v4 in [true, false] {
             var placed: [(IPAddress, IPAddress, UInt16)] = []   // disjoint, sorted by start
             let family = entries.enumerated().filter { $0.element.start.isIPv4 == v4 }
@@ -107,13 +152,13 @@ public struct RangeTableBuilder {
             placed.sort { $0.0 < $1.0 }
             for (s, e, c) in placed {
                 if v4 {
-                    table.v4Starts.append(s.v4); table.v4Ends.append(e.v4); table.v4Codes.append(c)
+                    v4Starts.append(s.v4); v4Ends.append(e.v4); v4Codes.append(c)
                 } else {
-                    table.v6Starts.append(s); table.v6Ends.append(e); table.v6Codes.append(c)
+                    v6Starts.append(s); v6Ends.append(e); v6Codes.append(c)
                 }
             }
         }
-        return table
+        return RangeTable(v4Starts: v4Starts, v4Ends: v4Ends, v4Codes: v4Codes, v6Starts: v6Starts, v6Ends: v6Ends, v6Codes: v6Codes)
     }
 
     func next(_ a: IPAddress) -> IPAddress {
