@@ -5,10 +5,14 @@ public struct LiveCaptureSettings: Sendable {
     public var filter: String?
     public var snapLength: Int32 = 262_144
     public var promiscuous = true
-    /// Packets are handed over as they arrive, not when a kernel block fills.
-    public var immediate = true
-    /// Kernel capture buffer in bytes; nil keeps libpcap's default (2 MiB on Linux).
-    public var bufferSize: Int?
+    /// Packets are handed over as they arrive, not when a kernel block fills (or the
+    /// poll timeout passes). Off by default: waking for every packet is what made a
+    /// busy mirror port lose packets; batches keep up, and the timeout keeps time.
+    public var immediate = false
+    /// Kernel capture buffer in bytes (libpcap's TPACKET_V3 ring on Linux): room for
+    /// bursts while a batch is judged.
+    public var bufferSize: Int? = LiveCaptureSettings.defaultBufferSize
+    public static let defaultBufferSize = 32 << 20
     /// How long one wait for packets may last, so the loop can look at the clock
     /// and at signals even on a silent interface.
     public var pollMilliseconds: Int32 = 100

@@ -60,10 +60,10 @@ struct LiveCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Promiscuous mode: see traffic not addressed to this host (a mirror port needs it).")
     var promisc = true
 
-    @Flag(inversion: .prefixedNo, help: "Immediate mode: packets are handed over as they arrive, not when a kernel block is full.")
-    var immediate = true
+    @Flag(inversion: .prefixedNo, help: "Immediate mode: each packet handed over as it arrives (interactive use). Off by default: packets come in batches, within 100 ms, which keeps up with a busy mirror port.")
+    var immediate = false
 
-    @Option(help: ArgumentHelp("Kernel capture buffer, e.g. 64M (default: libpcap's, 2M on Linux). Raise it when the kernel drops packets.", valueName: "size"))
+    @Option(help: ArgumentHelp("Kernel capture buffer, e.g. 64M (default: 32M). Raise it when the kernel drops packets.", valueName: "size"))
     var bufferSize: String?
 
     @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
@@ -132,7 +132,7 @@ struct LiveCommand: ParsableCommand {
         settings.snapLength = Int32(snaplen)
         settings.promiscuous = promisc
         settings.immediate = immediate
-        settings.bufferSize = bufferSize.flatMap(ByteCount.parse)
+        settings.bufferSize = bufferSize.flatMap(ByteCount.parse) ?? LiveCaptureSettings.defaultBufferSize
 
         let handle: PcapHandle
         let archive: CaptureArchive?
