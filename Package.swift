@@ -17,6 +17,7 @@ let package = Package(
         // System libraries, found through pkg-config (Debian: liblz4-dev, zlib1g-dev, libpcap-dev).
         .systemLibrary(name: "CLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // OpenSSL 3's libcrypto: QUIC Initial keys and the registry digest (Debian: libssl-dev).
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "WireBytes", dependencies: ["CShims"]),
         // The values verdicts take (app, category, registry status, rule, severity).
         .target(name: "Verdicts"),
-        .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CShims"]),
+        .target(name: "CaptureFormats", dependencies: ["WireBytes", "CLz4", "CZlib", "CZstd", "CShims"]),
         .target(name: "Packets", dependencies: ["WireBytes"]),
         .target(name: "FlowLogs", dependencies: ["WireBytes"]),
         .target(name: "Flows", dependencies: ["WireBytes", "Verdicts", "Inspection", "Packets"]),
@@ -51,7 +52,7 @@ let package = Package(
         // Shared by the test targets only: where the fixtures are.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
-        .testTarget(name: "CaptureFormatsTests", dependencies: ["TestSupport", "CaptureFormats", "WireBytes", "CLz4", "CZlib"]),
+        .testTarget(name: "CaptureFormatsTests", dependencies: ["TestSupport", "CaptureFormats", "WireBytes", "CLz4", "CZlib", "CZstd"]),
         .testTarget(name: "PacketsTests", dependencies: ["TestSupport", "Packets", "CaptureFormats", "WireBytes"]),
         .testTarget(name: "FlowLogsTests", dependencies: ["TestSupport", "FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Verdicts", "Flows", "WireBytes", "Inspection"]),

@@ -3,7 +3,7 @@
 # Safe to run again; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
-packages=(libpcap-dev liblz4-dev zlib1g-dev libssl-dev pkg-config tor-geoipdb)
+packages=(libpcap-dev liblz4-dev zlib1g-dev libzstd-dev libssl-dev pkg-config tor-geoipdb)
 # The live capture test replays the example inside a network namespace of its own.
 packages+=(iproute2 tcpreplay)
 # The SARIF test validates reports against the SARIF 2.1.0 schema.

@@ -7,7 +7,7 @@ public enum ContainerFormat: String, Sendable, Equatable {
 
 /// A compression layer found around the capture.
 public enum Compression: String, Sendable, Equatable {
-    case lz4, gzip
+    case lz4, gzip, zstd
 }
 
 /// Magic numbers, as the first four bytes read little-endian.
@@ -20,7 +20,9 @@ enum Magic {
     static let lz4Frame: UInt32 = 0x184D_2204
     static let lz4Legacy: UInt32 = 0x184C_2102
     static let lz4SkippableMask: UInt32 = 0xFFFF_FFF0
+    /// Skippable frames, shared by LZ4 and Zstandard: the frame after one decides.
     static let lz4Skippable: UInt32 = 0x184D_2A50
+    static let zstdFrame: UInt32 = 0xFD2F_B528
     static let gzip: UInt16 = 0x8B1F
 }
 
@@ -46,8 +48,17 @@ public func sniff(_ head: UnsafeRawBufferPointer) -> SniffResult {
     case Magic.pcapngSection: return .pcapng
     case Magic.lz4Frame: return .compressed(.lz4)
     case Magic.lz4Legacy: return .legacyLZ4
+    case Magic.zstdFrame: return .compressed(.zstd)
     default:
-        if m & Magic.lz4SkippableMask == Magic.lz4Skippable { return .compressed(.lz4) }
+        if m & Magic.lz4SkippableMask == Magic.lz4Skippable {
+            // Skippable frames (zstd's parallel writers start with one): look past them.
+            var at = 0
+            while at + 8 <= head.count, head.u32le(at) & Magic.lz4SkippableMask == Magic.lz4Skippable {
+                at += 8 + Int(head.u32le(at + 4))
+            }
+            if at + 4 <= head.count, head.u32le(at) == Magic.zstdFrame { return .compressed(.zstd) }
+            return .compressed(.lz4)
+        }
         return .unknown(m)
     }
 }

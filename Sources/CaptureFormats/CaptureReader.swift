@@ -92,6 +92,7 @@ public struct CaptureReader: ~Copyable {
                 switch kind {
                 case .lz4: src = StreamSource(filler: try LZ4FrameFiller(input: src))
                 case .gzip: src = StreamSource(filler: try GzipFiller(input: src))
+                case .zstd: src = StreamSource(filler: try ZstdFiller(input: src))
                 }
             } catch { throw .wire(error) }
         }

@@ -7,10 +7,8 @@ public final class GzipFiller: ByteFiller {
     private let input: ByteSource
     public var shrankAt: Int? { input.shrankAt }
     private var stream = z_stream()
-    private var inMember = true
-    public private(set) var endProblem: WireError?
-    /// Corruption met after some bytes were produced: those first, the error next call.
-    private var pendingError: WireError?
+    private var loop = DecompressionLoop(layer: .gzip, inFrame: true)
+    public var endProblem: WireError? { loop.endProblem }
 
     public init(input: ByteSource) throws(WireError) {
         self.input = input
@@ -22,45 +20,21 @@ public final class GzipFiller: ByteFiller {
     deinit { inflateEnd(&stream) }
 
     public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(WireError) -> Int {
-        if let e = pendingError { throw e }
-        var produced = 0
-        while produced < buffer.count {
-            let src = try input.peek(atLeast: 1)
-            if src.isEmpty {
-                if inMember {
-                    endProblem = WireError.truncated(.gzip, needed: 1, available: 0, at: input.position)
-                    inMember = false
-                }
-                break
-            }
-            if !inMember {
-                // Another gzip member follows the one that ended.
-                inflateReset(&stream)
-                inMember = true
-            }
+        try loop.fill(buffer, from: input) { src, dst, inMember in
+            // Another gzip member follows the one that ended.
+            if !inMember { inflateReset(&stream) }
             stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress!.assumingMemoryBound(to: UInt8.self))
             stream.avail_in = UInt32(min(src.count, Int(UInt32.max)))
-            stream.next_out = (buffer.baseAddress! + produced).assumingMemoryBound(to: UInt8.self)
-            stream.avail_out = UInt32(min(buffer.count - produced, Int(UInt32.max)))
-            let before = stream.avail_in
-            let outBefore = stream.avail_out
+            stream.next_out = dst.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = UInt32(min(dst.count, Int(UInt32.max)))
+            let before = stream.avail_in, outBefore = stream.avail_out
             let rc = inflate(&stream, Z_NO_FLUSH)
-            let usedIn = Int(before - stream.avail_in)
-            let madeOut = Int(outBefore - stream.avail_out)
-            input.advance(usedIn)
-            produced += madeOut
+            let used = Int(before - stream.avail_in), made = Int(outBefore - stream.avail_out)
             switch rc {
-            case Z_OK: break
-            case Z_STREAM_END: inMember = false
-            case Z_BUF_ERROR: if usedIn == 0, madeOut == 0 { return produced }
-            default:
-                let e = WireError.malformed(.gzip, "corrupt deflate data", at: input.position)
-                if produced == 0 { throw e }
-                pendingError = e
-                return produced
+            case Z_OK, Z_BUF_ERROR: return .advanced(used: used, made: made, frameOpen: true)
+            case Z_STREAM_END: return .advanced(used: used, made: made, frameOpen: false)
+            default: return .corrupt("corrupt deflate data", used: used, made: made)
             }
-            if usedIn == 0, madeOut == 0 { break }
         }
-        return produced
     }
 }

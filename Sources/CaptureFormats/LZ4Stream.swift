@@ -7,11 +7,8 @@ public final class LZ4FrameFiller: ByteFiller {
     private let input: ByteSource
     public var shrankAt: Int? { input.shrankAt }
     private var context: OpaquePointer?
-    private var inFrame = false
-    public private(set) var endProblem: WireError?
-    /// Corruption met after some bytes were already produced: those are handed out
-    /// first, the error on the next call, so no good packet is lost.
-    private var pendingError: WireError?
+    private var loop = DecompressionLoop(layer: .lz4, inFrame: false)
+    public var endProblem: WireError? { loop.endProblem }
 
     public init(input: ByteSource) throws(WireError) {
         self.input = input
@@ -26,33 +23,14 @@ public final class LZ4FrameFiller: ByteFiller {
     deinit { if let context { LZ4F_freeDecompressionContext(context) } }
 
     public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(WireError) -> Int {
-        if let e = pendingError { throw e }
-        var produced = 0
-        while produced < buffer.count {
-            let src = try input.peek(atLeast: 1)
-            if src.isEmpty {
-                if inFrame {
-                    endProblem = WireError.truncated(.lz4, needed: 1, available: 0, at: input.position)
-                    inFrame = false
-                }
-                break
-            }
+        let context = context
+        return try loop.fill(buffer, from: input) { src, dst, _ in
             var srcSize = src.count
-            var dstSize = buffer.count - produced
-            let hint = LZ4F_decompress(context, buffer.baseAddress! + produced, &dstSize,
-                                       src.baseAddress, &srcSize, nil)
-            if LZ4F_isError(hint) != 0 {
-                let e = WireError.malformed(.lz4, "corrupt LZ4 frame", at: input.position)
-                if produced == 0 { throw e }
-                pendingError = e
-                return produced
-            }
-            input.advance(srcSize)
-            produced += dstSize
+            var dstSize = dst.count
+            let hint = LZ4F_decompress(context, dst.baseAddress, &dstSize, src.baseAddress, &srcSize, nil)
+            if LZ4F_isError(hint) != 0 { return .corrupt("corrupt LZ4 frame") }
             // hint 0: a frame ended; another may follow (concatenated frames).
-            inFrame = hint != 0
-            if srcSize == 0, dstSize == 0 { break }
+            return .advanced(used: srcSize, made: dstSize, frameOpen: hint != 0)
         }
-        return produced
     }
 }

@@ -1,6 +1,6 @@
 /// The layer of a capture or packet at which decoding stopped.
 public enum WireLayer: String, Sendable, Equatable {
-    case file, pcapHeader, pcapRecord, pcapngBlock, lz4, gzip
+    case file, pcapHeader, pcapRecord, pcapngBlock, lz4, gzip, zstd
     case ethernet, vlan, sll, sll2, null, ppp, pppoe, chdlc
     case ipv4, ipv6, ipv6Extension, tcp, udp, icmp, icmp6
     case netflow

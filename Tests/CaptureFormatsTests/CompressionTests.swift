@@ -1,6 +1,7 @@
 import CaptureFormats
 import CLz4
 import CZlib
+import CZstd
 import Testing
 import WireBytes
 
@@ -13,6 +14,22 @@ enum Compress {
         }
         precondition(LZ4F_isError(n) == 0)
         return Array(out.prefix(n))
+    }
+
+    static func zstd(_ input: [UInt8], level: Int32 = 3) -> [UInt8] {
+        let bound = ZSTD_compressBound(input.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let n = out.withUnsafeMutableBytes { o in
+            input.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, bound, i.baseAddress, input.count, level) }
+        }
+        precondition(ZSTD_isError(n) == 0)
+        return Array(out.prefix(n))
+    }
+
+    /// A skippable frame (RFC 8878 §3.1.2) of `content` bytes.
+    static func skippable(_ content: [UInt8]) -> [UInt8] {
+        let n = UInt32(content.count)
+        return [0x50, 0x2A, 0x4D, 0x18, UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + content
     }
 
     static func gzip(_ input: [UInt8]) -> [UInt8] {
@@ -57,6 +74,39 @@ enum Compress {
         #expect(readAll(Compress.gzip(Self.plain), chunked: 5) == expected)
         // gzip of lz4: two layers.
         #expect(readAll(Compress.gzip(Compress.lz4(Self.plain))) == expected)
+    }
+
+    @Test func zstdFramesDecompressToTheSamePackets() {
+        let expected = readAll(Self.plain)
+        let compressed = Compress.zstd(Self.plain)
+        #expect(readAll(compressed) == expected)
+        #expect(readAll(compressed, chunked: 11) == expected)
+        // Several frames, skippable frames before and between them (as parallel writers make).
+        let half = Self.plain.count / 2
+        let framed = Compress.skippable([1, 2, 3, 4]) + Compress.zstd(Array(Self.plain[..<half]))
+            + Compress.skippable([UInt8](repeating: 9, count: 40)) + Compress.zstd(Array(Self.plain[half...]))
+        #expect(readAll(framed) == expected)
+        // Layers: zstd of gzip, and gzip of zstd.
+        #expect(readAll(Compress.zstd(Compress.gzip(Self.plain))) == expected)
+        #expect(readAll(Compress.gzip(Compress.zstd(Self.plain))) == expected)
+        // pcapng inside zstd too.
+        var b = Bytes()
+        CaptureBuilder.sectionHeader(&b)
+        CaptureBuilder.interface(&b)
+        for i in 0 ..< 50 { CaptureBuilder.enhancedPacket(&b, timestamp: UInt64(i) * 1000, packet: CaptureBuilder.frame(60 + i)) }
+        #expect(readAll(Compress.zstd(b.data)).packets == 50)
+    }
+
+    @Test func aZstdFrameCutOffKeepsEveryPacketBeforeIt() {
+        // Small blocks (a low level on a long input still makes one frame of many blocks).
+        let compressed = Compress.zstd(Self.plain + Self.plain.dropFirst(24), level: 1)
+        let r = readAll(Array(compressed.prefix(compressed.count * 3 / 4)))
+        #expect(r.packets > 0 && r.packets < 600)
+        #expect(!r.problems.isEmpty && r.problems.allSatisfy { $0.severity == .warning })
+        var corrupt = compressed
+        for i in stride(from: 20, to: corrupt.count - 8, by: 17) { corrupt[i] ^= 0x5A }
+        let c = readAll(corrupt)
+        #expect(c.problems.contains { $0.severity == .error } || c.openError != nil)
     }
 
     @Test func cutCompressedStreamKeepsWhatCameBefore() {
