@@ -56,6 +56,9 @@ public struct DetectorFindings {
     public var offered: AppProtocol?
     /// A DNS response's answers, for the address-to-name map.
     public var dns: DNSMessageInfo?
+    /// A more specific protocol found while following a detected flow (AnyDesk's
+    /// certificates in a TLS server flight); it replaces the flow's app.
+    public var refinedApp: AppProtocol?
     /// The detector has what it wanted from this flow: stop following it.
     public var finished = false
 

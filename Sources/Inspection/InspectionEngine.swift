@@ -115,8 +115,9 @@ public struct InspectionEngine: ~Copyable {
         }
         merge(findings, into: &s)
         if detected {
-            // DNS and HTTP have metadata in later packets; QUIC's name waits for the client Initial.
-            if s.app != .dns, s.app != .http, !(s.app == .quic && s.hostname == 0) { finish(&s) }
+            // DNS and HTTP have metadata in later packets; QUIC's name waits for the client
+            // Initial; TLS without a name is followed for the server's certificates.
+            if s.app != .dns, s.app != .http, !(s.app == .quic && s.hostname == 0), !(s.app == .tls && s.hostname == 0) { finish(&s) }
             releaseStream(&s)
         } else if Int(s.payloadPackets) >= InspectionLimits.packetBudget
                     || (transport == .tcp ? Detectors.tcpMask : Detectors.udpMask) & ~s.excluded == 0 {
@@ -135,6 +136,7 @@ public struct InspectionEngine: ~Copyable {
         if let h = f.hostname, !h.isEmpty, s.hostname == 0 { s.hostname = names.intern(h.lowercased()) }
         if let c = f.category { s.category = c }
         if let o = f.offered { s.offered = o }
+        if let a = f.refinedApp { s.app = a }
         if let dns = f.dns { dnsNames.learn(dns, names: &names) }
     }
 

@@ -18,7 +18,7 @@ struct ServiceComparisonTests {
         "Tailscale": "wireguard", "IPSec": "ipsec", "PPTP": "pptp", "VNC": "vnc",
         "MySQL": "mysql", "PostgreSQL": "postgresql", "MongoDB": "mongodb", "Kafka": "kafka", "MsSQL-TDS": "tds",
         "RESP": "redis", "NetBIOS.SMBv1": "smb", "NFS": "nfs", "RSYNC": "rsync", "HTTP.WebDAV": "webdav",
-        "Dropbox": "dropbox", "DNS": "dns", "TLS": "tls", "HTTP": "http", "DTLS": "dtls",
+        "Dropbox": "dropbox", "TLS.AnyDesk": "anydesk", "DNS": "dns", "TLS": "tls", "HTTP": "http", "DTLS": "dtls",
     ]
 
     /// nDPI's categories mapped to ours, where the guidance cares.
@@ -27,7 +27,7 @@ struct ServiceComparisonTests {
     ]
 
     /// Protocols this comparison does not yet ask borderflow to name.
-    static let notClaimed: Set<String> = ["TLS.AnyDesk", "DNS.AnyDesk", "Softether", "HTTP.Softether", "TFTP", "SSDP", "AliCloud",
+    static let notClaimed: Set<String> = ["DNS.AnyDesk", "Softether", "HTTP.Softether", "TFTP", "SSDP", "AliCloud",
                                           "TRDP", "EthernetGlobalData", "HTTP.WindowsUpdate", "TLS.Slack",
                                           // AnyConnect's DTLS 0x0100 (the pre-standard version): not yet recognised.
                                           "DTLS"]

@@ -183,3 +183,28 @@ import WireBytes
         #expect(Severity.allCases.sorted() == Severity.allCases)
     }
 }
+
+/// AnyDesk over TLS without ALPN: its certificates in the server's flight name it.
+@Suite struct AnyDeskCertificateTests {
+    static func serverFlight(_ name: String) -> [UInt8] {
+        let body = Array(name.utf8)
+        return [22, 3, 3, UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + [11] + body
+    }
+
+    static func refined(_ bytes: [UInt8], index: Int = 1, fromInitiator: Bool = false) -> AppProtocol? {
+        var f = DetectorFindings()
+        bytes.withUnsafeBytes { b in
+            _ = TLSDetector.inspect(PayloadView(bytes: b, transport: .tcp, fromInitiator: fromInitiator, sourcePort: 443,
+                                                destinationPort: 50000, index: index), &f)
+        }
+        return f.refinedApp
+    }
+
+    @Test func theRelayCertificateNamesAnyDesk() {
+        #expect(Self.refined(Self.serverFlight("....CN=AnyNet Relay, O=philandro Software GmbH")) == .anydesk)
+        #expect(Self.refined(Self.serverFlight("....CN=www.example.com, O=Example Ltd")) == nil)
+        // Only the server's flight, after the ClientHello, is looked at.
+        #expect(Self.refined(Self.serverFlight("AnyNet Relay"), index: 0) == nil)
+        #expect(Self.refined(Self.serverFlight("AnyNet Relay"), fromInitiator: true) == nil)
+    }
+}

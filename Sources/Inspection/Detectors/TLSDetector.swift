@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Verdicts
 import WireBytes
 
@@ -13,8 +16,20 @@ enum TLSDetector: ProtocolDetector {
         "chrome.cloudflare-dns.com", "dns11.quad9.net", "doh.dns.sb",
     ]
 
+    /// Names in the certificates AnyDesk's relays and clients present (TLS 1.2 sends
+    /// them in the clear): its publisher, and its relay and client certificate names.
+    static let anyDeskCertificateNames: [StaticString] = ["philandro Software GmbH", "AnyNet Relay", "AnyDesk Client"]
+
     static func inspect(_ p: PayloadView, _ f: inout DetectorFindings) -> DetectorVerdict {
         let b = p.bytes
+        // Followed after detection (a TLS flow without a name): the server's handshake
+        // records may name AnyDesk in its certificates.
+        if p.index > 0, !p.fromInitiator, b.count >= 6, b[0] == 22, b[1] == 3 {
+            if anyDeskCertificateNames.contains(where: { contains(b, $0) }) {
+                f.refinedApp = .anydesk
+                f.finished = true
+            }
+        }
         guard b.count >= 3 else { return .needMore }
         // SSLv2-framed ClientHello (old clients offering SSLv3/TLS): 2-byte length with
         // the high bit set, message type 1, a version 0x0002 or 0x03xx.
@@ -46,5 +61,20 @@ enum TLSDetector: ProtocolDetector {
         // The ClientHello usually carries the name: wait for it a little if this is the server.
         if b[0] == 22, p.index == 0, b.count >= 6, b[5] == 2 { return .detected(p.usesPort(853) ? .dot : .tls) }
         return p.usesPort(853) ? .detected(.dot) : .detected(.tls)
+    }
+
+    /// Whether `name` occurs in `b` (first byte found by memchr, then compared).
+    static func contains(_ b: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        let n = name.utf8CodeUnitCount
+        guard n > 0, b.count >= n, let base = b.baseAddress else { return false }
+        let first = name.utf8Start.pointee
+        var at = 0
+        while at + n <= b.count {
+            guard let hit = memchr(base + at, Int32(first), b.count - n + 1 - at) else { return false }
+            let i = base.distance(to: UnsafeRawPointer(hit))
+            if b.hasBytes(name, at: i) { return true }
+            at = i + 1
+        }
+        return false
     }
 }
