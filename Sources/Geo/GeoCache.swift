@@ -24,10 +24,7 @@ public enum GeoCache {
     public static func fingerprint(paths: [String]) -> String? {
         var out = ""
         for path in paths {
-            guard let file = try? MappedFile(path: path) else { return nil }
-            var st = stat()
-            guard stat(path, &st) == 0 else { return nil }
-            let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            guard let file = try? MappedFile(path: path), let mtime = modificationTime(path) else { return nil }
             let hash = withExtendedLifetime(file) { checksum(file, count: file.bytes.count) }
             out += "\(path)\t\(file.bytes.count)\t\(mtime)\t\(String(hash, radix: 16))\n"
         }

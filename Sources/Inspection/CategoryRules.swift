@@ -11,7 +11,7 @@ import Verdicts
 /// | name-resolution | DNS, DoT, DoH | |
 /// | time-sync | NTP | |
 /// | file-transfer | FTP | files moved, not kept: bulk files, not firmware by evidence |
-/// | data-storage | MySQL, PostgreSQL, MongoDB, MS SQL (TDS), Redis, Kafka, SMB, NFS, rsync, WebDAV, Dropbox LAN sync | data kept on the server: databases, brokers' logs, file shares and sync (a registry entry for either file purpose accepts the other's file protocols) |
+/// | data-storage | MySQL, PostgreSQL, MongoDB, MS SQL (TDS), Redis, Kafka, SMB, NFS, rsync, WebDAV, Dropbox LAN sync | data kept on the server: databases, brokers' logs, file shares and sync |
 /// | tunnel | OpenVPN, WireGuard, IPsec (IKE, ESP), PPTP | opaque: a tunnel abroad may carry anything |
 /// | web | HTTP, TLS, QUIC without more specific evidence | generic web/cloud API traffic |
 /// | unknown | anything else, including NetFlow/IPFIX export, SNMP and syslog (management plane: reported as what they are, not as payload data) | |

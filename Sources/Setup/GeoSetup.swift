@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Geo
 import Policy
@@ -62,11 +59,4 @@ public enum GeoSetup {
         }
         return (db, info(db), notes)
     }
-}
-
-/// A file's modification time in nanoseconds since the epoch (nil when it cannot be read).
-public func modificationTime(_ path: String) -> Int64? {
-    var st = stat()
-    guard stat(path, &st) == 0 else { return nil }
-    return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
 }

@@ -4,6 +4,7 @@ import Policy
 import Reporting
 import ServerRegistry
 import Verdicts
+import WireBytes
 
 /// Everything a judging run starts from: the home jurisdictions, geo sources and
 /// registry made into a `Policy`, with the scope the report states. The command line,

@@ -88,3 +88,10 @@ public final class MappedFile: @unchecked Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 }
+
+/// A file's modification time in nanoseconds since the epoch (nil when it cannot be read).
+public func modificationTime(_ path: String) -> Int64? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+}
