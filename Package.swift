@@ -7,7 +7,7 @@ let package = Package(
     name: "borderflow",
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting", "Setup"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting", "Setup", "Networks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // OpenSSL 3's libcrypto: QUIC Initial keys and the registry digest (Debian: libssl-dev).
+        .systemLibrary(name: "CLoc", pkgConfig: "libloc", providers: [.apt(["libloc-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CShims"),
 
@@ -36,11 +37,12 @@ let package = Package(
         .target(name: "ServerRegistry", dependencies: ["WireBytes", "Verdicts", "COpenSSL", .product(name: "Yams", package: "Yams")]),
         .target(name: "PlantSynth", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
+        .target(name: "Networks", dependencies: ["WireBytes", "Geo", "CLoc"]),
         .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
-        .target(name: "Reporting", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Flows", "Inspection", "Policy", "Pipeline", "ServerRegistry"]),
+        .target(name: "Reporting", dependencies: ["WireBytes", "Geo", "Networks", "Verdicts", "CaptureFormats", "Flows", "Inspection", "Policy", "Pipeline", "ServerRegistry"]),
         // Setting up a run: the config file, geo sources, the registry into a `Policy`.
-        .target(name: "Setup", dependencies: ["Geo", "Policy", "Reporting", "ServerRegistry", "Verdicts", "WireBytes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Setup", dependencies: ["Geo", "Networks", "Policy", "Reporting", "ServerRegistry", "Verdicts", "WireBytes", .product(name: "Yams", package: "Yams")]),
         // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
         .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Verdicts", "Pipeline", "Policy", "Reporting"]),
         .executableTarget(name: "borderflow", dependencies: [
@@ -57,10 +59,11 @@ let package = Package(
         .testTarget(name: "FlowLogsTests", dependencies: ["TestSupport", "FlowLogs", "CaptureFormats", "Packets", "WireBytes"]),
         .testTarget(name: "FlowsTests", dependencies: ["Verdicts", "Flows", "WireBytes", "Inspection"]),
         .testTarget(name: "InspectionTests", dependencies: ["TestSupport", "Verdicts", "Inspection", "WireBytes"]),
+        .testTarget(name: "NetworksTests", dependencies: ["TestSupport", "Networks", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["Verdicts", "ServerRegistry", "WireBytes"]),
         .testTarget(name: "LiveTests", dependencies: ["Verdicts", "TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Setup", "Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets"],
+        .testTarget(name: "EndToEndTests", dependencies: ["Setup", "Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets", "Networks"],
                     exclude: ["Scenarios", "Golden"]),  // expected outputs, read by path
     ]
 )

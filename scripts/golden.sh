@@ -7,6 +7,7 @@
 #   BORDERFLOW=path/to/borderflow scripts/golden.sh   another build
 # The inputs are copied to a scratch directory with their modification times set to
 # 2026-01-01 (the evidence page shows them), so the outputs are the same on any clone.
+# AS data is off (--asn off): a refreshed location database would change the outputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -31,7 +32,7 @@ run() {
 }
 for f in text json ndjson csv sarif html; do
     run scan --config Captures/borderflow.yaml Captures/plant-example.pcapng --format "$f" -o "out/scan.$f" \
-        --maintenance-log out/maintenance-log.csv
+        --maintenance-log out/maintenance-log.csv --asn off
 done
 for f in ndjson csv json; do
     run flows --config Captures/borderflow.yaml Captures/plant-example.pcapng --format "$f" -o "out/flows.$f"

@@ -4,6 +4,10 @@
 set -euo pipefail
 
 packages=(libpcap-dev liblz4-dev zlib1g-dev libzstd-dev libssl-dev pkg-config tor-geoipdb)
+# Who runs each server (AS number and name, anycast): IPFire's location database via libloc.
+packages+=(libloc-dev libloc-database)
+# Tests compare AS data with `location lookup`.
+packages+=(location)
 # The live capture test replays the example inside a network namespace of its own.
 packages+=(iproute2 tcpreplay)
 # The SARIF test validates reports against the SARIF 2.1.0 schema.

@@ -31,6 +31,9 @@ public struct FlowRecord: Sendable, Equatable {
     /// A client abroad opened the conversation to a server at home (or on a private
     /// network): an inbound session, e.g. a vendor's remote maintenance.
     public var inbound = false
+    /// The geo data places the server only in a region that holds a home country as
+    /// well as others: it is neither known to be home nor known to be abroad.
+    public var destinationUndetermined = false
 
     public init(flow: OrientedFlow, source: FlowSource = .packets, app: AppProtocol = .unknown, category: PayloadCategory = .unknown,
                 hostname: String? = nil, serverCountry: String? = nil, crossBorder: Bool = false,
@@ -45,6 +48,14 @@ public struct FlowRecord: Sendable, Equatable {
         self.crossBorder = crossBorder
         self.registry = registry
         self.input = input
+    }
+
+    /// `home`, `abroad` or `undetermined` once placed; nil when no geo source places the
+    /// server or its address is special-purpose.
+    public var destinationName: String? {
+        if crossBorder { return "abroad" }
+        if destinationUndetermined { return "undetermined" }
+        return serverCountry == nil ? nil : "home"
     }
 
     /// `tcp`, `udp`, `icmp`, `icmp6`, or the protocol number.

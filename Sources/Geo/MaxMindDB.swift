@@ -5,7 +5,7 @@ import WireBytes
 /// section, decoded lazily to just the keys a country needs. Every offset and length is
 /// checked; pointer chains and nesting have hard limits, so a corrupt or cyclic file
 /// ends in an error, never a crash or a hang.
-public struct MaxMindDB {
+public struct MaxMindDB: Sendable {
     public let file: MappedFile
     public let nodeCount: Int
     public let recordSize: Int
@@ -88,6 +88,44 @@ public struct MaxMindDB {
             let o = node * 8
             return (Int(b.u32be(o)), Int(b.u32be(o + 4)))
         }
+    }
+
+    /// The data record for one address and the prefix length it was found at, or nil
+    /// when the tree holds nothing for it. IPv4 is looked up at `::a.b.c.d` in an IPv6 tree.
+    public func leaf(for address: IPAddress) -> (data: Int, prefix: Int)? {
+        let v4 = address.isIPv4
+        if ipVersion == 4, !v4 { return nil }
+        let skipped = ipVersion == 6 && v4 ? 96 : 0
+        let total = ipVersion == 4 ? 32 : 128
+        var node = 0
+        for depth in 0 ..< total {
+            let bit: UInt64
+            if ipVersion == 4 { bit = UInt64(address.v4 >> UInt32(31 - depth)) & 1 } else if v4 {
+                bit = depth < 96 ? 0 : UInt64(address.v4 >> UInt32(127 - depth)) & 1
+            } else {
+                bit = depth < 64 ? (address.high >> UInt64(63 - depth)) & 1 : (address.low >> UInt64(127 - depth)) & 1
+            }
+            let (left, right) = records(node)
+            let record = bit == 0 ? left : right
+            if record == nodeCount { return nil }
+            if record > nodeCount {
+                let data = record - nodeCount - 16
+                guard data >= 0, dataStart + data < dataEnd else { return nil }
+                return (data, depth + 1 - skipped)
+            }
+            node = record
+        }
+        return nil
+    }
+
+    /// A string at a key path of a data record found by `leaf(for:)`, or nil.
+    public func string(_ path: [String], atData offset: Int) -> String? {
+        try? DataDecoder(bytes: file.bytes, base: dataStart, end: dataEnd).find(path, at: dataStart + offset)
+    }
+
+    /// An unsigned integer at a key path of a data record found by `leaf(for:)`, or nil.
+    public func unsigned(_ path: [String], atData offset: Int) -> UInt64? {
+        (try? DataDecoder(bytes: file.bytes, base: dataStart, end: dataEnd).findUnsigned(path, at: dataStart + offset)) ?? nil
     }
 
     /// Every leaf of the search tree as (first, last, country), IPv4 ranges in the
@@ -281,10 +319,10 @@ struct DataDecoder {
         }
     }
 
-    /// The string value at a key path of nested maps, or nil.
-    func find(_ path: [String], at o: Int) throws(Failure) -> String? {
+    /// The offset of the value at a key path of nested maps, or nil.
+    func locate(_ path: [String], at o: Int) throws(Failure) -> Int? {
         var at = o
-        for (level, key) in path.enumerated() {
+        for key in path {
             let (h, _) = try resolve(at)
             guard case let .map(count, first) = h else { return nil }
             var p = first
@@ -296,12 +334,21 @@ struct DataDecoder {
             }
             guard let found else { return nil }
             at = found
-            if level == path.count - 1 {
-                let (v, _) = try resolve(at)
-                guard case let .string(start, length) = v else { return nil }
-                return String(decoding: bytes.view(start, length), as: UTF8.self)
-            }
         }
-        return nil
+        return at
+    }
+
+    /// The string value at a key path of nested maps, or nil.
+    func find(_ path: [String], at o: Int) throws(Failure) -> String? {
+        guard let at = try locate(path, at: o) else { return nil }
+        let (v, _) = try resolve(at)
+        guard case let .string(start, length) = v else { return nil }
+        return String(decoding: bytes.view(start, length), as: UTF8.self)
+    }
+
+    /// The unsigned integer at a key path, or nil (absent, or of another type).
+    func findUnsigned(_ path: [String], at o: Int) throws(Failure) -> UInt64? {
+        guard let at = try locate(path, at: o) else { return nil }
+        return try? unsigned(at: at)
     }
 }

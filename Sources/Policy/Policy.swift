@@ -16,19 +16,38 @@ public struct Policy: Sendable {
     public let registry: Registry
 
     /// `home` as a list: one to a few codes, compared as small strings (a `Set` hashes
-    /// each country per flow).
+    /// each country per flow); a group of many is looked up in the set.
     private let homeList: [String]
+    /// Codes of the geo data that are regions, not countries, with where each is placed:
+    /// home when all its countries are, abroad when none is, else undetermined.
+    private let regionPlacements: [(code: String, placement: Placement)]
 
-    public init(home: Set<String>, geo: CountryLookup, registry: Registry) {
+    /// Where a server is, as far as the geo data can tell.
+    public enum Placement: Sendable { case home, abroad, undetermined }
+
+    /// `regions`: the region codes of the geo data and the countries each may mean.
+    public init(home: Set<String>, geo: CountryLookup, registry: Registry, regions: [String: [String]] = [:]) {
         self.home = home
         self.geo = geo
         self.registry = registry
-        homeList = home.sorted()
+        homeList = home.count <= 8 ? home.sorted() : []
+        regionPlacements = regions.keys.sorted().map { code in
+            let members = regions[code]!
+            let inside = members.filter(home.contains).count
+            return (code, inside == 0 ? .abroad : inside == members.count ? .home : .undetermined)
+        }
     }
 
     private func isHome(_ country: String) -> Bool {
+        if homeList.isEmpty { return home.contains(country) }
         for h in homeList where h == country { return true }
         return false
+    }
+
+    public func placement(of country: String) -> Placement {
+        if isHome(country) { return .home }
+        for r in regionPlacements where r.code == country { return r.placement }
+        return .abroad
     }
 
     /// What the policy says of one flow: the rules it meets and the registry entry
@@ -46,6 +65,7 @@ public struct Policy: Sendable {
         let clientAbroad = r.clientCountry.map { !isHome($0) } ?? false
         r.inbound = false
         r.crossBorder = false
+        r.destinationUndetermined = false
         r.registry = .notApplicable
         var entry: String?
         if SpecialAddresses.isSpecial(server) {
@@ -54,14 +74,17 @@ public struct Policy: Sendable {
             r.inbound = clientAbroad
         } else if let country = geo.country(for: server) {
             r.serverCountry = country
-            r.crossBorder = !isHome(country)
+            let placed = placement(of: country)
+            r.crossBorder = placed == .abroad
+            // A region with a home country in it: neither home nor abroad can be told.
+            r.destinationUndetermined = placed == .undetermined
             if r.crossBorder {
                 // A category known from a port alone is no evidence of a purpose.
                 let purpose = r.categoryEvidence.decidesPurpose ? r.category : .unknown
                 let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: purpose)
                 r.registry = match.status
                 entry = match.entryIndex.map { registry.entries[$0].id }
-            } else {
+            } else if placed == .home {
                 // Inbound: a client abroad reached a server at home.
                 r.inbound = clientAbroad
             }
@@ -95,7 +118,7 @@ public struct Policy: Sendable {
             }
             if r.category == .remoteMaintenance { rules.append(.remoteMaintenance) }
             if isOffshoreStorage(r) { rules.append(.offshoreDataStorage) }
-        } else if r.serverCountry == nil, !SpecialAddresses.isSpecial(r.flow.server) {
+        } else if r.serverCountry == nil || r.destinationUndetermined, !SpecialAddresses.isSpecial(r.flow.server) {
             rules.append(.unknownDestination)
         } else if r.inbound, r.category == .remoteMaintenance {
             rules.append(.inboundRemoteMaintenance)

@@ -1,4 +1,5 @@
 import Flows
+import Networks
 import Policy
 import ServerRegistry
 import Verdicts
@@ -34,20 +35,21 @@ enum EvidenceFindingsSection {
             out += HTMLText.element("p", rule.summary, [("class", "note")]) + "\n"
             for f in of {
                 let flows = report.includeFlows ? (flowsByServer[f.server] ?? []).filter { covers(rule, $0) } : nil
-                out += finding(f, entry: f.registryEntry.flatMap { entries[$0] }, flows: flows)
+                out += finding(f, entry: f.registryEntry.flatMap { entries[$0] }, flows: flows, network: report.networks[f.server])
             }
         }
         return out
     }
 
-    static func finding(_ f: Finding, entry: RegistryEntry?, flows: [FlowRecord]?) -> String {
+    static func finding(_ f: Finding, entry: RegistryEntry?, flows: [FlowRecord]?, network: NetworkInfo? = nil) -> String {
         let hostnames = f.hostnames.sorted()
         var out = "<article class=\"finding sev-border-\(f.severity.rawValue)\">\n"
         out += "<h4>" + HTMLText.escape(f.server.description) + " · " + HTMLText.escape(f.country ?? "no country")
             + (hostnames.isEmpty ? "" : " · " + HTMLText.escape(hostnames[0]) + (hostnames.count > 1 ? " +\(hostnames.count - 1)" : "")) + "</h4>\n"
         var facts: [(String, HTMLCell)] = [
             ("Server", .text(f.server.description, "mono")),
-            ("Country", .text(f.country ?? "none: no geo source places this address")),
+            ("Country", .text(ServerNotes.countryText(f, network, none: "none: no geo source places this address"))),
+            ("Operator", .text(network?.asText.map { $0 + (network?.network.map { ", network " + $0 } ?? "") } ?? "not known to the network data")),
             ("Hostnames", .markup(HTMLText.capped(hostnames, limit: maxHostnamesPerFinding, truncated: f.hostnames.isTruncated), "name")),
             ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding, truncated: f.devices.isTruncated), "mono")),
             ("Apps", .markup(HTMLText.capped(f.apps.sortedNames, limit: 50))),

@@ -33,6 +33,15 @@ enum EvidenceScopeSection {
         out += HTMLTable.render(["#", "Path", "Ranges", "File modified (UTC)"], scope.geoSources.enumerated().map { i, g in
             [.number(i + 1), .text(g.path, "name"), .number(g.ranges), .text(HTMLText.fileTime(g.modified))]
         })
+        out += "<h3>Network data</h3>\n"
+        if scope.networkSources.isEmpty {
+            out += "<p class=\"notice\">No network data was used: servers are shown without their autonomous system, and anycast addresses are not recognised.</p>\n"
+        } else {
+            out += "<p class=\"note\">Countries come from the geo sources above; AS numbers and names, announced networks and the anycast flag from these.</p>\n"
+            out += HTMLTable.render(["#", "Path", "Kind", "Vendor", "Built (UTC)"], scope.networkSources.enumerated().map { i, n in
+                [.number(i + 1), .text(n.path, "name"), .text(n.kind), .text(n.vendor ?? "not stated"), .text(HTMLText.fileTime(n.created))]
+            })
+        }
         out += "<h3>Registry of approved servers</h3>\n"
         if let path = scope.registryPath {
             out += HTMLTable.facts([

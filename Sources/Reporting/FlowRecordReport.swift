@@ -9,6 +9,7 @@ public enum FlowRecordReport {
         "packetsToServer", "packetsToClient", "bytesToServer", "bytesToClient",
         "app", "category", "hostname", "serverCountry", "crossBorder", "registry", "source",
         "vlan", "tunnelled", "end", "clientCountry", "inbound", "categoryEvidence", "evidence",
+        "destination",
     ]
 
     public static func json(_ r: FlowRecord, fractionDigits: Int = 6) -> JSON {
@@ -39,6 +40,7 @@ public enum FlowRecordReport {
             ("inbound", .bool(r.inbound)),
             ("categoryEvidence", .string(r.categoryEvidence.name)),
             ("evidence", .optional(r.evidence)),
+            ("destination", .optional(r.destinationName)),
         ])
     }
 

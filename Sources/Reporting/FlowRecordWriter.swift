@@ -43,6 +43,7 @@ public struct FlowRecordWriter {
             o.ascii(",\"inbound\":"); o.bool(r.inbound)
             o.ascii(",\"categoryEvidence\":"); o.jsonString(r.categoryEvidence.name)
             o.ascii(",\"evidence\":"); if r.categoryEvidence == .none { o.ascii("null") } else { o.evidence(r) }
+            o.ascii(",\"destination\":"); if let d = r.destinationName { o.jsonString(d) } else { o.ascii("null") }
             o.ascii("}\n")
         }
     }
@@ -66,6 +67,7 @@ public struct FlowRecordWriter {
             o.bool(r.inbound); o.byte(0x2C)
             o.csvField(r.categoryEvidence.name); o.byte(0x2C)
             if r.categoryEvidence != .none { o.evidence(r) }
+            o.byte(0x2C); if let d = r.destinationName { o.raw(d) }
             o.byte(0x0A)
         }
     }

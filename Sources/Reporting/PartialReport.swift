@@ -71,7 +71,7 @@ extension ReportInput: Codable {
 public struct PartialReport: Sendable, Codable {
     public static let formatName = "borderflow-partial"
     /// 2: flow records and findings carry their category evidence.
-    public static let formatVersion = 2
+    public static let formatVersion = 3
 
     public var format = PartialReport.formatName
     public var version = PartialReport.formatVersion

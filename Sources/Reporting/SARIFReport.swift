@@ -26,7 +26,7 @@ extension ScanReport {
         let artifacts: [JSON] = inputs.map { .object([("location", .object([("uri", .string(uri($0.path)))]))]) }
         let results: [JSON] = result.findings.sorted.map { f in
             let names = f.hostnames.isEmpty ? "" : " (\(f.hostnames.sorted().joined(separator: ", ")))"
-            let text = "\(f.rule.summary) Server \(f.server)\(names) in \(f.country ?? "an unknown country"): \(f.flows) flows from \(f.deviceCount) devices, \(f.bytes) bytes."
+            let text = "\(f.rule.summary) Server \(f.server)\(names) in \(ServerNotes.countryText(f, networks[f.server], none: "an unknown country"))\(networks[f.server]?.asText.map { ", run by " + $0 } ?? ""): \(f.flows) flows from \(f.deviceCount) devices, \(f.bytes) bytes."
                 + (f.evidenceTexts.isEmpty ? "" : " Evidence: \(f.evidenceTexts.joined(separator: "; ")).")
             let locations: [JSON] = f.inputs.sorted().compactMap { i in
                 position(ofInput: i).map { at in
@@ -35,7 +35,7 @@ extension ScanReport {
                     ]))])
                 }
             }
-            var props = ScanReport.json(f)
+            var props = ScanReport.json(f, network: networks[f.server])
             if case let .object(m) = props { props = .object(m.filter { $0.0 != "rule" }) }
             return .object([
                 ("ruleId", .string(f.rule.rawValue)),

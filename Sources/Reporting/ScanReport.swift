@@ -1,7 +1,9 @@
 import Flows
+import Networks
 import Pipeline
 import Policy
 import Verdicts
+import WireBytes
 
 /// Renders a scan: the JSON report of docs/contract.md, NDJSON, CSV, text, SARIF, and the
 /// remote-maintenance log.
@@ -13,7 +15,9 @@ public struct ScanReport {
     /// The inputs as reports show them, in input order.
     public let inputs: [ReportInput]
     /// Geo sources and registry the scan used (the evidence report's scope), when known.
-    public let scope: ScanScope?
+    public var scope: ScanScope?
+    /// Who runs each finding's server, where a network source knows (set by the caller).
+    public var networks: [IPAddress: NetworkInfo] = [:]
 
     public init(result: ScanResult, home: [String], version: String, includeFlows: Bool = false, scope: ScanScope? = nil) {
         let inputs = zip(result.inputIndexes, result.inputs).map { ReportInput(index: $0, scan: $1) }
@@ -32,6 +36,16 @@ public struct ScanReport {
         self.scope = scope
     }
 
+    /// The report with who runs each finding's server, and the sources that said so in
+    /// its scope.
+    public func annotated(by directory: NetworkDirectory) -> ScanReport {
+        var r = self
+        guard !directory.sources.isEmpty else { return r }
+        r.networks = directory.infos(for: result.findings.findings.keys.map(\.server))
+        r.scope?.networkSources = directory.sources.map(\.source)
+        return r
+    }
+
     public var hasInputErrors: Bool { inputs.contains(where: \.hasErrors) }
 
     /// Position of an input (by its index in the full input list) in `inputs`: a map built
@@ -41,12 +55,14 @@ public struct ScanReport {
 
     static func time(_ ns: Int64) -> JSON { .string(Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6)) }
 
-    public static func json(_ f: Finding) -> JSON {
+    public static func json(_ f: Finding, network: NetworkInfo? = nil) -> JSON {
         var server: [(String, JSON)] = [
             ("ip", .string(f.server.description)),
             ("country", .optional(f.country)),
-            ("hostnames", .array(f.hostnames.sorted().map(JSON.string))),
         ]
+        if let note = ServerNotes.countryNote(f, network) { server.append(("countryNote", .string(note))) }
+        server += ServerNotes.jsonMembers(network)
+        server.append(("hostnames", .array(f.hostnames.sorted().map(JSON.string))))
         // Present only when a list holds the smallest of more values than it keeps.
         if f.hostnames.isTruncated { server.append(("hostnamesTruncated", .bool(true))) }
         var devices: [(String, JSON)] = [("devices", .array(f.devices.sorted().map { .string($0.description) }))]
@@ -94,7 +110,7 @@ public struct ScanReport {
                 ("crossBorderFlows", .int(result.crossBorderFlows)),
                 ("findings", .object(findingCounts)),
             ] + limitsReachedJSON)),
-            ("findings", .array(result.findings.sorted.map(ScanReport.json))),
+            ("findings", .array(result.findings.sorted.map { ScanReport.json($0, network: networks[$0.server]) })),
         ]
         if includeFlows { members.append(("flows", .array(result.flows.map { FlowRecordReport.json($0) }))) }
         return .object(members)
@@ -104,7 +120,7 @@ public struct ScanReport {
     public var ndjson: String {
         var out = ""
         for f in result.findings.sorted {
-            guard case let .object(m) = ScanReport.json(f) else { continue }
+            guard case let .object(m) = ScanReport.json(f, network: networks[f.server]) else { continue }
             out += JSON.object([("type", .string("finding"))] + m).rendered() + "\n"
         }
         if includeFlows {
@@ -118,8 +134,9 @@ public struct ScanReport {
 
     /// One row per finding.
     public var csv: String {
-        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry,evidence\n"
+        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry,evidence,countryNote,asn,asName\n"
         for f in result.findings.sorted {
+            let n = networks[f.server]
             let fields: [JSON] = [
                 .string(f.rule.rawValue), .string(f.severity.rawValue), .string(f.server.description), .optional(f.country),
                 .string(f.hostnames.sorted().joined(separator: ";")),
@@ -127,6 +144,7 @@ public struct ScanReport {
                 .string(f.apps.sortedNames.joined(separator: ";")), .string(f.categories.sortedNames.joined(separator: ";")),
                 .int(f.flows), .int(Int64(clamping: f.bytes)), ScanReport.time(f.first), ScanReport.time(f.last), .optional(f.registryEntry),
                 .string(f.evidenceTexts.joined(separator: ";")),
+                .optional(ServerNotes.countryNote(f, n)), n?.asn.map { .int(Int($0)) } ?? .null, .optional(n?.asName),
             ]
             out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
         }

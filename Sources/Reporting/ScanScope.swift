@@ -1,3 +1,4 @@
+import Networks
 import ServerRegistry
 
 /// What a scan was measured against: home, geo sources and registry, as the evidence
@@ -24,6 +25,9 @@ public struct ScanScope: Sendable, Equatable, Codable {
     /// Hex SHA-256 of the registry file: the registry "version" a report was made with.
     public var registryDigest: String?
     public var registryEntries: [RegistryEntry]
+    /// Where AS numbers and names, networks and the anycast flag came from (countries
+    /// come from `geoSources`).
+    public var networkSources: [NetworkSourceInfo] = []
 
     public init(home: [String], geoSources: [GeoSourceInfo] = [], registryPath: String? = nil, registryModified: Int64? = nil,
                 registryDigest: String? = nil, registryEntries: [RegistryEntry] = []) {

@@ -26,7 +26,8 @@ public enum ScanText {
             let sev = f.severity.rawValue.uppercased()
             let code = f.severity == .high ? "31" : f.severity == .medium ? "33" : f.severity == .low ? "36" : "2"
             let names = f.hostnames.isEmpty ? "" : " (\(shown(f.hostnames.sorted().joined(separator: ", "))))"
-            out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(f.country ?? "??"))\n"
+            out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(ServerNotes.countryText(f, report.networks[f.server], none: "??")))"
+                + (report.networks[f.server]?.asText.map { "  " + shown($0) } ?? "") + "\n"
             out += "         \(f.flows) flows, \(f.deviceCount) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sortedNames.joined(separator: ","))), categories: \(shown(f.categories.sortedNames.joined(separator: ",")))"
             if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
             if !f.evidenceTexts.isEmpty { out += "\n         evidence: " + f.evidenceTexts.joined(separator: "; ") }

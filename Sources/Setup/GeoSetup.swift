@@ -15,6 +15,9 @@ public enum GeoSetup {
     /// Default geo sources: Debian's tor-geoipdb (IPFire location data, CC BY-SA 4.0).
     public static let defaultPaths = ["/usr/share/tor/geoip", "/usr/share/tor/geoip6"]
 
+    /// The region codes of the geo data and the countries each may mean, for `Policy`.
+    public static let regions = Dictionary(uniqueKeysWithValues: Jurisdictions.regions.map { ($0.code, $0.members) })
+
     /// Where compiled geo data is kept between runs: `$BORDERFLOW_GEO_CACHE` (a
     /// directory, or `off`), else `$XDG_CACHE_HOME/borderflow`, else `~/.cache/borderflow`.
     public static func cacheDirectory() -> String? {

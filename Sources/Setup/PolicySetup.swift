@@ -27,11 +27,15 @@ public struct PolicySetup: Sendable {
         guard !homeCodes.isEmpty else {
             throw SetupError("no home jurisdiction: give --home CC (e.g. --home CN) or `home:` in borderflow.yaml")
         }
-        for c in homeCodes where CountryCode(c) == nil || !ISO3166.isAssigned(c) {
-            throw SetupError("--home: `\(VisibleText.escape(c))` is not an assigned ISO 3166-1 alpha-2 country code (e.g. CN, DE, US)")
+        let homeCountries: [String]
+        switch Jurisdictions.expandHome(homeCodes) {
+        case .success(let countries): homeCountries = countries
+        case .failure(let unknown):
+            let groups = Jurisdictions.groups.map(\.code).joined(separator: ", ")
+            throw SetupError("--home: `\(VisibleText.escape(unknown.code))` is neither an assigned ISO 3166-1 alpha-2 country code (e.g. CN, DE, US) nor a group (\(groups))")
         }
         let (db, geoInfo, notes) = try GeoSetup.load(paths: geo, config: config)
-        var scope = ScanScope(home: homeCodes, geoSources: geoInfo)
+        var scope = ScanScope(home: homeCountries, geoSources: geoInfo)
         var reg = Registry(entries: [])
         var warnings: [RegistryProblem] = []
         if let path = registry ?? config.registry {
@@ -48,7 +52,7 @@ public struct PolicySetup: Sendable {
             scope.registryDigest = RegistryDigest.sha256(ofFile: path)
             scope.registryEntries = r.entries
         }
-        return PolicySetup(policy: Policy(home: Set(homeCodes), geo: GeoLookup(db: db), registry: reg), scope: scope,
+        return PolicySetup(policy: Policy(home: Set(homeCountries), geo: GeoLookup(db: db), registry: reg, regions: GeoSetup.regions), scope: scope,
                            configFailOn: config.failOn, registryWarnings: warnings, notes: notes)
     }
 }

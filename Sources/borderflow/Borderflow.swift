@@ -11,7 +11,7 @@ struct Borderflow: ParsableCommand {
         commandName: "borderflow",
         abstract: "Find the conversations that leave the country in packet captures and flow logs.",
         discussion: """
-        borderflow reads pcap, pcapng (LZ4- or gzip-compressed too) and NetFlow/IPFIX \
+        borderflow reads pcap, pcapng (LZ4-, gzip- or zstd-compressed too) and NetFlow/IPFIX \
         exports at memory speed, works out which devices talk to servers abroad, with \
         which protocol and what kind of data, and checks each server against the \
         registry of approved overseas servers.

@@ -85,6 +85,7 @@ struct LiveCommand: ParsableCommand {
     var rotate: String?
 
     @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup(title: "Who runs each server") var networkOptions: NetworkOptions
 
     @OptionGroup var report: ReportOptions
 
@@ -171,8 +172,8 @@ struct LiveCommand: ParsableCommand {
         let input = LiveInputReport.make(outcome.result.inputs[0], info: info, captureError: outcome.captureError,
                                          archiveError: outcome.archiveError)
         try updatesOut?.finish()
-        try report.write(ScanReport(result: outcome.result, inputs: [input], home: loaded.scope.home, version: BorderflowVersion.string,
-                                    includeFlows: false, scope: loaded.scope))
+        try report.write(networkOptions.annotate(ScanReport(result: outcome.result, inputs: [input], home: loaded.scope.home,
+                                                            version: BorderflowVersion.string, includeFlows: false, scope: loaded.scope)))
         if !quiet {
             printError("borderflow: stopped (\(outcome.stoppedBy.rawValue)): \(outcome.result.packets) packets, "
                 + "\(outcome.result.findings.findings.count) findings, dropped \(outcome.drops.kernel) by the kernel and "

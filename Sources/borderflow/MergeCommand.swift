@@ -32,6 +32,7 @@ struct MergeCommand: ParsableCommand {
     var partials: [String]
 
     @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup(title: "Who runs each server") var networkOptions: NetworkOptions
 
     @Option(help: "Exit 1 when a finding is at or above this severity: none, info, low, medium, high.")
     var failOn: FailOn = .high
@@ -52,8 +53,8 @@ struct MergeCommand: ParsableCommand {
         if let total = parts.first?.partial.totalInputs, inputs.count < total {
             printError("borderflow: warning: the partials cover \(inputs.count) of \(total) inputs (a shard missing?)")
         }
-        let report = ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string, includeFlows: includeFlows,
-                                scope: scope)
+        let report = try networkOptions.annotate(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
+                                                            includeFlows: includeFlows, scope: scope))
         try reportOptions.write(report)
         for l in result.limitsReached { printError("borderflow: warning: " + l.text) }
         if report.hasInputErrors { throw ExitCode(2) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geo
+import Networks
 import Policy
 import Reporting
 import ServerRegistry
@@ -26,6 +27,20 @@ struct GeoOptions: ParsableArguments {
             for n in notes { printError("borderflow: note: " + n) }
             return (db, info)
         } catch { throw CommandFailure(error.description) }
+    }
+}
+
+/// Who runs each server: AS data for the report.
+struct NetworkOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("ASN database: MaxMind format (GeoLite2-ASN, DB-IP ASN Lite, IPinfo Lite) or a libloc database; repeatable, earlier wins. Default: the IPFire location database (Debian's libloc-database); `off` for none.", valueName: "file"))
+    var asn: [String] = []
+
+    /// The report with AS numbers and names, networks and anycast flags for its servers.
+    func annotate(_ report: ScanReport) throws -> ScanReport {
+        let directory: NetworkDirectory, notes: [String]
+        do { (directory, notes) = try NetworkSetup.load(paths: asn) } catch { throw CommandFailure(error.description) }
+        for n in notes { printError("borderflow: note: " + n) }
+        return report.annotated(by: directory)
     }
 }
 

@@ -64,6 +64,7 @@ struct ScanCommand: ParsableCommand {
     var paths: [String]
 
     @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup(title: "Who runs each server") var networkOptions: NetworkOptions
 
     @OptionGroup var report: ReportOptions
 
@@ -164,8 +165,8 @@ struct ScanCommand: ParsableCommand {
             partial.inputs = inputs
             try writeAtomically(partial.encoded(), to: report.output)
         } else {
-            try report.write(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
-                                        includeFlows: includeFlows, scope: loaded.scope))
+            try report.write(networkOptions.annotate(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
+                                                                includeFlows: includeFlows, scope: loaded.scope)))
         }
         for input in inputs where input.hasErrors {
             printError(VisibleText.escape("\(input.path): " + input.errors.joined(separator: "; ")))

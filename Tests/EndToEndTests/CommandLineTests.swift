@@ -121,11 +121,15 @@ import Verdicts
         #expect(noHome.status == 2)
         #expect(noHome.stderr.contains("no home jurisdiction"))
         #expect(try Self.run(["scan", "--home", "XX1"] + [Self.example + "plant-example.pcapng"]).status == 2)
-        // Two letters are not enough: the code must be assigned (EU is a geo region, XX nothing).
-        for code in ["XX", "EU", "cn,zz"] {
+        // Two letters are not enough: the code must be assigned or a group (AP is a geo region, XX nothing).
+        for code in ["XX", "AP", "cn,zz"] {
             let r = try Self.run(["scan", "--home", code] + [Self.example + "plant-example.pcapng"])
-            #expect(r.status == 2 && r.stderr.contains("is not an assigned ISO 3166-1 alpha-2 country code"), "\(code): \(r.stderr)")
+            #expect(r.status == 2 && r.stderr.contains("is neither an assigned ISO 3166-1 alpha-2 country code"), "\(code): \(r.stderr)")
         }
+        // A group is a home: the example's servers in DE and NL stay inside the EEA.
+        let eea = try Self.run(["scan", "--home", "EEA", "--geo", Self.example + "plant-example-geo.csv", "--format", "json",
+                                Self.example + "plant-example.pcapng"])
+        #expect(eea.status == 1 && eea.stdout.contains("\"NO\"") && !eea.stdout.contains("\"country\" : \"DE\""))
         #expect(try Self.run(["scan", "--home", "cn,de"] + [Self.example + "plant-example.pcapng"]).status == 1)
         #expect(try Self.run(["scan", "--bogus-option"]).status == 2)
         let missing = try Self.run(["scan"] + Self.config + ["--fail-on", "none", "/nonexistent/capture.pcap", Self.example + "plant-example.pcapng"])
