@@ -30,7 +30,7 @@ run() {
     "$bin" "$@" || status=$?
     [ "$status" -le 1 ] || { echo "golden: borderflow $* exited $status" >&2; exit 1; }
 }
-for f in text json ndjson csv sarif html; do
+for f in text json ndjson csv sarif html junit; do
     run scan --config Captures/borderflow.yaml Captures/plant-example.pcapng --format "$f" -o "out/scan.$f" \
         --maintenance-log out/maintenance-log.csv --asn off
 done

@@ -12,6 +12,8 @@ packages+=(location)
 packages+=(iproute2 tcpreplay)
 # The SARIF test validates reports against the SARIF 2.1.0 schema.
 packages+=(python3-jsonschema)
+# The JUnit test reads reports with a JUnit reader.
+packages+=(python3-junitparser)
 # Extra packages for a purpose, e.g. the peer comparison: install-deps.sh tcpdump tshark
 packages+=("$@")
 

@@ -35,17 +35,31 @@ enum EvidenceFindingsSection {
             out += HTMLText.element("p", rule.summary, [("class", "note")]) + "\n"
             for f in of {
                 let flows = report.includeFlows ? (flowsByServer[f.server] ?? []).filter { covers(rule, $0) } : nil
-                out += finding(f, entry: f.registryEntry.flatMap { entries[$0] }, flows: flows, network: report.networks[f.server])
+                out += finding(f, entry: f.registryEntry.flatMap { entries[$0] }, flows: flows, network: report.networks[f.server],
+                               state: report.baselineState(f))
+            }
+        }
+        let absent = report.absentFindings
+        if let baseline = report.baseline {
+            out += "<h3 id=\"baseline\">Against the baseline</h3>\n" + HTMLText.element("p", "\(baseline.path): "
+                + "\(findings.filter { report.baselineState($0) == .new }.count) new, \(findings.filter { report.baselineState($0) == .unchanged }.count) unchanged, "
+                + "\(absent.count) no longer seen.", [("class", "note")]) + "\n"
+            if !absent.isEmpty {
+                out += HTMLTable.render(["Rule", "Severity", "Server", "Country"], absent.map { e in
+                    [.text(e.rule), .text(e.severity), .text(e.server, "mono"), .text(e.country ?? "")]
+                })
             }
         }
         return out
     }
 
-    static func finding(_ f: Finding, entry: RegistryEntry?, flows: [FlowRecord]?, network: NetworkInfo? = nil) -> String {
+    static func finding(_ f: Finding, entry: RegistryEntry?, flows: [FlowRecord]?, network: NetworkInfo? = nil,
+                        state: BaselineState? = nil) -> String {
         let hostnames = f.hostnames.sorted()
         var out = "<article class=\"finding sev-border-\(f.severity.rawValue)\">\n"
         out += "<h4>" + HTMLText.escape(f.server.description) + " · " + HTMLText.escape(f.country ?? "no country")
-            + (hostnames.isEmpty ? "" : " · " + HTMLText.escape(hostnames[0]) + (hostnames.count > 1 ? " +\(hostnames.count - 1)" : "")) + "</h4>\n"
+            + (hostnames.isEmpty ? "" : " · " + HTMLText.escape(hostnames[0]) + (hostnames.count > 1 ? " +\(hostnames.count - 1)" : ""))
+            + (state.map { " · " + HTMLText.escape($0 == .new ? "new since the baseline" : "in the baseline") } ?? "") + "</h4>\n"
         var facts: [(String, HTMLCell)] = [
             ("Server", .text(f.server.description, "mono")),
             ("Country", .text(ServerNotes.countryText(f, network, none: "none: no geo source places this address"))),

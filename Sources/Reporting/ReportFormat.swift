@@ -1,7 +1,7 @@
 /// The report formats of `scan`, `merge` and `live`: one row each, with how it is
 /// rendered and what its help says. A new format is a case here.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, ndjson, csv, sarif, html
+    case text, json, ndjson, csv, sarif, html, junit
 
     /// One line of help.
     public var summary: String {
@@ -12,6 +12,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .csv: return "one row per finding"
         case .sarif: return "SARIF 2.1.0 for code-scanning services"
         case .html: return "a self-contained evidence page"
+        case .junit: return "JUnit XML for CI: one test case per rule and server, failed at or above --fail-on"
         }
     }
 
@@ -19,7 +20,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// live reports cannot share its stream).
     public var isOneDocument: Bool {
         switch self {
-        case .json, .sarif, .csv, .html: return true
+        case .json, .sarif, .csv, .html, .junit: return true
         case .text, .ndjson: return false
         }
     }
@@ -33,9 +34,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .sarif: return report.sarif.rendered(pretty: true) + "\n"
         case .html: return EvidenceReport.render(report)
         case .text: return ScanText.render(report, colour: colour)
+        case .junit: return report.junit
         }
     }
 
-    /// `text, json, ndjson, csv, sarif, html`, for help texts.
+    /// `text, json, ndjson, csv, sarif, html, junit`, for help texts.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

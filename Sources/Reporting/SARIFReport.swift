@@ -35,16 +35,30 @@ extension ScanReport {
                     ]))])
                 }
             }
-            var props = ScanReport.json(f, network: networks[f.server])
-            if case let .object(m) = props { props = .object(m.filter { $0.0 != "rule" }) }
+            var props = json(f)
+            if case let .object(m) = props { props = .object(m.filter { $0.0 != "rule" && $0.0 != "baselineState" }) }
             return .object([
                 ("ruleId", .string(f.rule.rawValue)),
                 ("ruleIndex", .int(Rule.allCases.firstIndex(of: f.rule)!)),
                 ("level", .string(ScanReport.level(f.severity))),
                 ("message", .object([("text", .string(text))])),
                 ("locations", .array(locations)),
-                ("partialFingerprints", .object([("borderflow/v1", .string("\(f.rule.rawValue)/\(f.server)"))])),
+                ("partialFingerprints", .object([("borderflow/v1", .string(ScanReport.fingerprint(f)))])),
+            ] + (baselineState(f).map { [("baselineState", JSON.string($0.rawValue))] } ?? []) + [
                 ("properties", props),
+            ])
+        } + absentFindings.map { e in
+            // Findings of the baseline no longer seen, as SARIF baselines show them.
+            let rule = Rule(rawValue: e.rule)
+            return .object([
+                ("ruleId", .string(e.rule)),
+                ("ruleIndex", .int(rule.flatMap { Rule.allCases.firstIndex(of: $0) } ?? 0)),
+                ("level", .string(rule.map { ScanReport.level($0.severity) } ?? "note")),
+                ("message", .object([("text", .string("No longer seen: \(e.rule) for server \(e.server)\(e.country.map { " in " + $0 } ?? "") (in the baseline \(baseline?.path ?? "")).")) ])),
+                ("partialFingerprints", .object([("borderflow/v1", .string(e.fingerprint))])),
+                ("baselineState", .string("absent")),
+                ("properties", .object([("severity", .string(e.severity)),
+                                        ("server", .object([("ip", .string(e.server)), ("country", .optional(e.country))]))])),
             ])
         }
         return .object([

@@ -18,6 +18,10 @@ public struct ScanReport {
     public var scope: ScanScope?
     /// Who runs each finding's server, where a network source knows (set by the caller).
     public var networks: [IPAddress: NetworkInfo] = [:]
+    /// An earlier run's findings: each finding is then `new` or `unchanged` (set by the caller).
+    public var baseline: Baseline?
+    /// `--fail-on`: JUnit output fails the test cases at or above it.
+    public var failOn: Severity? = .high
 
     public init(result: ScanResult, home: [String], version: String, includeFlows: Bool = false, scope: ScanScope? = nil) {
         let inputs = zip(result.inputIndexes, result.inputs).map { ReportInput(index: $0, scan: $1) }
@@ -55,7 +59,7 @@ public struct ScanReport {
 
     static func time(_ ns: Int64) -> JSON { .string(Timestamps.rfc3339(nanoseconds: ns, fractionDigits: 6)) }
 
-    public static func json(_ f: Finding, network: NetworkInfo? = nil) -> JSON {
+    public static func json(_ f: Finding, network: NetworkInfo? = nil, baselineState: BaselineState? = nil) -> JSON {
         var server: [(String, JSON)] = [
             ("ip", .string(f.server.description)),
             ("country", .optional(f.country)),
@@ -80,8 +84,12 @@ public struct ScanReport {
             ("first", time(f.first)),
             ("last", time(f.last)),
             ("registryEntry", .optional(f.registryEntry)),
-        ])
+            ("fingerprint", .string(fingerprint(f))),
+        ] + (baselineState.map { [("baselineState", JSON.string($0.rawValue))] } ?? []))
     }
+
+    /// A finding as this report shows it: with its network and baseline state.
+    func json(_ f: Finding) -> JSON { ScanReport.json(f, network: networks[f.server], baselineState: baselineState(f)) }
 
     public var findingCounts: [(String, JSON)] {
         var counts: [Rule: Int] = [:]
@@ -110,8 +118,8 @@ public struct ScanReport {
                 ("crossBorderFlows", .int(result.crossBorderFlows)),
                 ("findings", .object(findingCounts)),
             ] + limitsReachedJSON)),
-            ("findings", .array(result.findings.sorted.map { ScanReport.json($0, network: networks[$0.server]) })),
-        ]
+            ("findings", .array(result.findings.sorted.map(json))),
+        ] + baselineJSON
         if includeFlows { members.append(("flows", .array(result.flows.map { FlowRecordReport.json($0) }))) }
         return .object(members)
     }
@@ -120,8 +128,13 @@ public struct ScanReport {
     public var ndjson: String {
         var out = ""
         for f in result.findings.sorted {
-            guard case let .object(m) = ScanReport.json(f, network: networks[f.server]) else { continue }
+            guard case let .object(m) = json(f) else { continue }
             out += JSON.object([("type", .string("finding"))] + m).rendered() + "\n"
+        }
+        for e in absentFindings {
+            out += JSON.object([("type", .string("absent")), ("rule", .string(e.rule)), ("severity", .string(e.severity)),
+                                ("server", .object([("ip", .string(e.server)), ("country", .optional(e.country))])),
+                                ("fingerprint", .string(e.fingerprint)), ("baselineState", .string("absent"))]).rendered() + "\n"
         }
         if includeFlows {
             for r in result.flows {
@@ -134,7 +147,7 @@ public struct ScanReport {
 
     /// One row per finding.
     public var csv: String {
-        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry,evidence,countryNote,asn,asName\n"
+        var out = "rule,severity,serverIp,country,hostnames,devices,apps,categories,flows,bytes,first,last,registryEntry,evidence,countryNote,asn,asName,baselineState\n"
         for f in result.findings.sorted {
             let n = networks[f.server]
             let fields: [JSON] = [
@@ -145,6 +158,7 @@ public struct ScanReport {
                 .int(f.flows), .int(Int64(clamping: f.bytes)), ScanReport.time(f.first), ScanReport.time(f.last), .optional(f.registryEntry),
                 .string(f.evidenceTexts.joined(separator: ";")),
                 .optional(ServerNotes.countryNote(f, n)), n?.asn.map { .int(Int($0)) } ?? .null, .optional(n?.asName),
+                .optional(baselineState(f)?.rawValue),
             ]
             out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
         }

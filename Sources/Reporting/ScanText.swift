@@ -26,7 +26,8 @@ public enum ScanText {
             let sev = f.severity.rawValue.uppercased()
             let code = f.severity == .high ? "31" : f.severity == .medium ? "33" : f.severity == .low ? "36" : "2"
             let names = f.hostnames.isEmpty ? "" : " (\(shown(f.hostnames.sorted().joined(separator: ", "))))"
-            out += "  " + paint(pad(sev, 6), code) + " \(f.rule.rawValue)  \(f.server)\(names) \(shown(ServerNotes.countryText(f, report.networks[f.server], none: "??")))"
+            let state = report.baselineState(f).map { paint("[\($0.rawValue)] ", $0 == .new ? "1" : "2") } ?? ""
+            out += "  " + paint(pad(sev, 6), code) + " " + state + "\(f.rule.rawValue)  \(f.server)\(names) \(shown(ServerNotes.countryText(f, report.networks[f.server], none: "??")))"
                 + (report.networks[f.server]?.asText.map { "  " + shown($0) } ?? "") + "\n"
             out += "         \(f.flows) flows, \(f.deviceCount) devices, \(bytes(f.bytes)), apps: \(shown(f.apps.sortedNames.joined(separator: ","))), categories: \(shown(f.categories.sortedNames.joined(separator: ",")))"
             if let e = f.registryEntry { out += ", registry entry \(shown(e))" }
@@ -41,6 +42,14 @@ public enum ScanText {
             let counts = Rule.allCases.compactMap { rule in perRule[rule].map { "\(rule.rawValue) \($0)" } }.joined(separator: ", ")
             out += "  … and \(findings.count - maxFindings) more: \(findings.count) findings in all (\(counts)); "
                 + "every one is in --format json, csv or html\n"
+        }
+        if let baseline = report.baseline {
+            let states = findings.compactMap(report.baselineState)
+            let absent = report.absentFindings
+            out += "\n" + paint("Against the baseline", "1") + " \(shown(baseline.path)): \(states.filter { $0 == .new }.count) new, "
+                + "\(states.filter { $0 == .unchanged }.count) unchanged, \(absent.count) absent\n"
+            for e in absent.prefix(maxFindings) { out += "  [absent] \(shown(e.rule))  \(e.server) \(shown(e.country ?? "??"))\n" }
+            if absent.count > maxFindings { out += "  … and \(absent.count - maxFindings) more absent (every one is in --format json)\n" }
         }
         return out
     }

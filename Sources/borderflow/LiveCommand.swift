@@ -172,8 +172,9 @@ struct LiveCommand: ParsableCommand {
         let input = LiveInputReport.make(outcome.result.inputs[0], info: info, captureError: outcome.captureError,
                                          archiveError: outcome.archiveError)
         try updatesOut?.finish()
-        try report.write(networkOptions.annotate(ScanReport(result: outcome.result, inputs: [input], home: loaded.scope.home,
-                                                            version: BorderflowVersion.string, includeFlows: false, scope: loaded.scope)))
+        let code = try report.write(networkOptions.annotate(ScanReport(result: outcome.result, inputs: [input], home: loaded.scope.home,
+                                                                       version: BorderflowVersion.string, includeFlows: false, scope: loaded.scope)),
+                                    failOn: loaded.failOn)
         if !quiet {
             printError("borderflow: stopped (\(outcome.stoppedBy.rawValue)): \(outcome.result.packets) packets, "
                 + "\(outcome.result.findings.findings.count) findings, dropped \(outcome.drops.kernel) by the kernel and "
@@ -186,7 +187,6 @@ struct LiveCommand: ParsableCommand {
             for e in input.errors { printError("borderflow: \(e)") }
             throw ExitCode(2)
         }
-        let code = findingsExitCode(outcome.result.findings, threshold: loaded.failOn)
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -55,10 +55,9 @@ struct MergeCommand: ParsableCommand {
         }
         let report = try networkOptions.annotate(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
                                                             includeFlows: includeFlows, scope: scope))
-        try reportOptions.write(report)
+        let code = try reportOptions.write(report, failOn: failOn)
         for l in result.limitsReached { printError("borderflow: warning: " + l.text) }
         if report.hasInputErrors { throw ExitCode(2) }
-        let code = findingsExitCode(result.findings, threshold: failOn)
         if code != 0 { throw ExitCode(code) }
     }
 }

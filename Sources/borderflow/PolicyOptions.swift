@@ -90,9 +90,3 @@ struct PolicyOptions: ParsableArguments {
         return Loaded(policy: setup.policy, scope: setup.scope, failOn: threshold)
     }
 }
-
-/// Exit 1 when any finding is at or above the threshold.
-func findingsExitCode(_ findings: FindingAggregator, threshold: FailOn) -> Int32 {
-    guard threshold != .none, let level = Severity(rawValue: threshold.rawValue) else { return 0 }
-    return findings.findings.values.contains(where: { $0.severity >= level }) ? 1 : 0
-}

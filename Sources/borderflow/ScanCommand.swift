@@ -158,6 +158,7 @@ struct ScanCommand: ParsableCommand {
             (result, inputs, _, _) = try PartialReport.merge(parts)
         }
 
+        var code: Int32 = 0
         if emit == .partial {
             // The merged result carries its inputs beside it, as report digests.
             var partial = PartialReport(result: result, home: home, tool: tool, totalInputs: all.count, includeFlows: includeFlows,
@@ -165,8 +166,8 @@ struct ScanCommand: ParsableCommand {
             partial.inputs = inputs
             try writeAtomically(partial.encoded(), to: report.output)
         } else {
-            try report.write(networkOptions.annotate(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
-                                                                includeFlows: includeFlows, scope: loaded.scope)))
+            code = try report.write(networkOptions.annotate(ScanReport(result: result, inputs: inputs, home: home, version: BorderflowVersion.string,
+                                                                       includeFlows: includeFlows, scope: loaded.scope)), failOn: loaded.failOn)
         }
         for input in inputs where input.hasErrors {
             printError(VisibleText.escape("\(input.path): " + input.errors.joined(separator: "; ")))
@@ -175,7 +176,6 @@ struct ScanCommand: ParsableCommand {
         if inputs.contains(where: \.hasErrors) { throw ExitCode(2) }
         // A partial is one piece of a run: its findings decide the exit status at `merge`.
         if emit == .partial { return }
-        let code = findingsExitCode(result.findings, threshold: loaded.failOn)
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -192,8 +192,34 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Write one CSV row per cross-border remote-maintenance session to FILE.")
     var maintenanceLog: String?
 
-    func write(_ report: ScanReport) throws {
+    @Option(help: ArgumentHelp("An earlier run's JSON report or SARIF file: each finding is then new or unchanged, and the earlier ones no longer seen absent (SARIF baselineState).", valueName: "file"))
+    var baseline: String?
+
+    @Flag(help: "With --baseline: exit 1 only for new findings at or above --fail-on.")
+    var failOnNew = false
+
+    func validate() throws {
+        if failOnNew, baseline == nil { throw ValidationError("--fail-on-new needs --baseline FILE") }
+        // Refused before a long scan, not after it.
+        if let baseline {
+            do { _ = try Baseline.load(path: baseline) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// Writes the report (with the baseline's states and the threshold JUnit fails at)
+    /// and returns the exit status its findings give: 1 for findings at or above
+    /// `failOn` (only new ones with --fail-on-new), else 0.
+    @discardableResult
+    func write(_ report: ScanReport, failOn: FailOn = .high) throws -> Int32 {
+        var report = report
+        report.failOn = Severity(rawValue: failOn.rawValue)
+        if let baseline {
+            do { report.baseline = try Baseline.load(path: baseline) } catch { throw CommandFailure(error.description) }
+        }
         try writeReport(report, format: format, output: output, maintenanceLog: maintenanceLog)
+        guard let level = report.failOn else { return 0 }
+        let counted = report.result.findings.findings.values.filter { !failOnNew || report.baselineState($0) == .new }
+        return counted.contains { $0.severity >= level } ? 1 : 0
     }
 }
 

@@ -122,7 +122,12 @@ func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFo
     @Test(.enabled(if: FileManager.default.fileExists(atPath: Package.root + "/../shared/spec/sarif-schema-2.1.0.json"), "SARIF schema not present at ../shared/spec"))
     func sarifValidatesAgainstTheSchema() throws {
         let c = Package.root + "/Captures/"
-        let report = try scan([c + "plant-example.pcapng"], geo: c + "plant-example-geo.csv", registry: c + "plant-example-registry.yaml")
+        var report = try scan([c + "plant-example.pcapng"], geo: c + "plant-example-geo.csv", registry: c + "plant-example-registry.yaml")
+        // Against a baseline: every result has a baselineState, and one absent result is added.
+        report.baseline = Baseline(path: "previous.sarif", entries: [
+            .init(rule: "unregistered-overseas-server", severity: "high", server: "192.0.2.1", country: "US"),
+            .init(rule: "remote-maintenance", severity: "info", server: "13.75.1.9", country: "HK"),
+        ])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-\(getpid()).sarif").path
         try report.sarif.rendered(pretty: true).write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -136,7 +141,10 @@ func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFo
             print("python3 jsonschema is missing: scripts/install-deps.sh installs it (Debian python3-jsonschema)"); sys.exit(3)
         schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
         jsonschema.validate(doc, schema)
-        assert len(doc["runs"][0]["results"]) == 6
+        results = doc["runs"][0]["results"]
+        assert len(results) == 7, len(results)
+        states = sorted(r["baselineState"] for r in results)
+        assert states == ["absent", "new", "new", "new", "new", "new", "unchanged"], states
         # The validator rejects what SARIF forbids: a result level outside the enum.
         broken = copy.deepcopy(doc); broken["runs"][0]["results"][0]["level"] = "severe"
         try:
