@@ -166,9 +166,9 @@ public struct ScanReport {
     }
 
     /// The retention record: one CSV row per cross-border remote-maintenance session.
-    public var maintenanceLog: String {
-        var out = "start,end,device,remote_address,remote_port,country,app,bytes_to_remote,bytes_from_remote,registry_entry,hostname,direction\n"
-        for r in result.maintenanceSessions {
+    /// The maintenance log's rows (without their hashes), each with its session's key.
+    public var maintenanceRows: [(key: String, text: String)] {
+        result.maintenanceSessions.map { r in
             let f = r.flow
             // Inbound sessions: the device is the server at home, the remote side the client abroad.
             let fields: [JSON] = r.inbound ? [
@@ -182,9 +182,14 @@ public struct ScanReport {
                 .int(Int64(clamping: f.bytesToServer)), .int(Int64(clamping: f.bytesToClient)),
                 .optional(registryEntryFor(r)), .optional(r.hostname), .string("outbound"),
             ]
-            out += fields.map(FlowRecordReport.csvField).joined(separator: ",") + "\n"
+            let text = fields.map(FlowRecordReport.csvField)
+            return (MaintenanceLog.key(start: text[0], device: text[2], remote: text[3], port: text[4], app: text[6]), text.joined(separator: ","))
         }
-        return out
+    }
+
+    /// The whole log: header and chained rows.
+    public var maintenanceLog: String {
+        MaintenanceLog.header + "\n" + MaintenanceLog.chain(maintenanceRows, after: MaintenanceLog.genesis).text
     }
 
     func registryEntryFor(_ r: FlowRecord) -> String? {

@@ -189,8 +189,11 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
     var output: String?
 
-    @Option(help: "Write one CSV row per cross-border remote-maintenance session to FILE.")
+    @Option(help: "Write one CSV row per cross-border remote-maintenance session to FILE, each row chained to the previous one by SHA-256.")
     var maintenanceLog: String?
+
+    @Flag(help: "With --maintenance-log: add to FILE only the sessions not already in it (after checking its chain), never rewriting earlier rows.")
+    var append = false
 
     @Option(help: ArgumentHelp("An earlier run's JSON report or SARIF file: each finding is then new or unchanged, and the earlier ones no longer seen absent (SARIF baselineState).", valueName: "file"))
     var baseline: String?
@@ -200,6 +203,7 @@ struct ReportOptions: ParsableArguments {
 
     func validate() throws {
         if failOnNew, baseline == nil { throw ValidationError("--fail-on-new needs --baseline FILE") }
+        if append, maintenanceLog == nil || maintenanceLog == "-" { throw ValidationError("--append needs --maintenance-log FILE") }
         // Refused before a long scan, not after it.
         if let baseline {
             do { _ = try Baseline.load(path: baseline) } catch { throw ValidationError(error.description) }
@@ -216,7 +220,7 @@ struct ReportOptions: ParsableArguments {
         if let baseline {
             do { report.baseline = try Baseline.load(path: baseline) } catch { throw CommandFailure(error.description) }
         }
-        try writeReport(report, format: format, output: output, maintenanceLog: maintenanceLog)
+        try writeReport(report, format: format, output: output, maintenanceLog: maintenanceLog, append: append)
         guard let level = report.failOn else { return 0 }
         let counted = report.result.findings.findings.values.filter { !failOnNew || report.baselineState($0) == .new }
         return counted.contains { $0.severity >= level } ? 1 : 0
@@ -224,11 +228,13 @@ struct ReportOptions: ParsableArguments {
 }
 
 /// Renders a report in the chosen format (and the maintenance log), to a file or stdout.
-func writeReport(_ report: ScanReport, format: ReportFormat, output: String?, maintenanceLog: String?) throws {
+func writeReport(_ report: ScanReport, format: ReportFormat, output: String?, maintenanceLog: String?, append: Bool = false) throws {
     let out = try OutputTarget(path: output)
     out.write(format.render(report, colour: format == .text && output == nil && isatty(1) != 0))
     try out.finish()
-    if let maintenanceLog {
+    if let maintenanceLog, append {
+        do { _ = try MaintenanceLogFile.append(report.maintenanceRows, to: maintenanceLog) } catch { throw CommandFailure(error.description) }
+    } else if let maintenanceLog {
         let log = try OutputTarget(path: maintenanceLog)
         log.write(report.maintenanceLog)
         try log.finish()
