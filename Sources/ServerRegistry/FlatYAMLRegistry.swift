@@ -144,6 +144,9 @@ enum FlatYAMLRegistry {
             case "valid_until":
                 guard scalarLine != nil else { return false }
                 current!.validUntil = one()
+            case "draft":
+                guard scalarLine != nil else { return false }
+                current!.draft = one()
             case "addresses": current!.addresses = list
             case "hostnames": current!.hostnames = list
             case "purposes": current!.purposes = list.map { (strings.intern($0.0), $0.1) }

@@ -81,6 +81,8 @@ public enum RegistryLoader {
         var purposes: [(String, Int)] = []
         var validFrom: (String, Int)?
         var validUntil: (String, Int)?
+        /// `draft: true`: written by `registry draft`, waiting for a person.
+        var draft: (String, Int)?
     }
 
     /// Empties `raw` as it goes: each entry read is let go once validated, so the two
@@ -166,7 +168,18 @@ public enum RegistryLoader {
                     seenHostnames[h] = id
                 }
             }
-            if ok {
+            var inForce = true
+            if let (d, line) = r.draft {
+                switch d.lowercased() {
+                case "true", "yes":
+                    inForce = false
+                    problems.append(RegistryProblem(file: file, line: line, severity: .warning, message:
+                        "entry \(quoted(id)) is a draft: review it, set valid_from and valid_until, then remove `draft: true` (until then it is not in force and its servers stay unregistered)"))
+                case "false", "no": break
+                default: fail(line, "draft `\(quoted(d))` is not true or false")
+                }
+            }
+            if ok, inForce {
                 out.append(RegistryEntry(id: id, operatorName: r.operatorName?.0 ?? "", country: country, addresses: addresses,
                                          hostnames: hostnames, purposes: purposes, validFrom: from, validUntil: until, line: r.line))
             }
@@ -217,6 +230,7 @@ enum YAMLRegistry {
                 case "purposes": e.purposes = strings(v, key, file, &problems)
                 case "valid_from": e.validFrom = scalar(v)
                 case "valid_until": e.validUntil = scalar(v)
+                case "draft": e.draft = scalar(v)
                 default:
                     problems.append(RegistryProblem(file: file, line: line(k), severity: .warning, message: "unknown key `\(quoted(key))` ignored"))
                 }
