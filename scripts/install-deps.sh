@@ -14,6 +14,8 @@ packages+=(iproute2 tcpreplay)
 packages+=(python3-jsonschema)
 # The JUnit test reads reports with a JUnit reader.
 packages+=(python3-junitparser)
+# The Spark test runs PySpark in local mode on Java.
+command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 # Extra packages for a purpose, e.g. the peer comparison: install-deps.sh tcpdump tshark
 packages+=("$@")
 
@@ -21,11 +23,18 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "installing: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Python packages of the Spark job and its test (PyPI): PySpark, pyarrow, DuckDB.
+if ! python3 -c "import pyspark, pyarrow, duckdb" 2>/dev/null; then
+  echo "installing (pip): pyspark pyarrow duckdb" >&2
+  python3 -m pip install --quiet --disable-pip-version-check pyspark pyarrow duckdb >/dev/null \
+    || echo "install-deps: warning: pip could not install pyspark, pyarrow, duckdb; the Spark test will be skipped" >&2
+fi

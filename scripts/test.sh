@@ -7,5 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --build-tests -j "$(nproc)"
 swift test --skip-build
+# The Spark job in local mode against borderflow itself (skips without Java or PySpark);
+# Spark's own log (a retried task logs its failure) is shown only when the test fails.
+spark_log=$(mktemp)
+python3 scripts/spark/test_spark.py 2>"$spark_log" || { cat "$spark_log" >&2; rm -f "$spark_log"; exit 1; }
+rm -f "$spark_log"
 # The evidence report in a real browser (headless Chromium, installed when missing).
 scripts/check-evidence-html.sh

@@ -90,7 +90,7 @@ public enum CaptureOpenError: Error, Sendable, CustomStringConvertible {
         case .empty: return "empty file: no capture header"
         case let .notACapture(magic):
             let hex = String(magic.byteSwapped, radix: 16)
-            return "not a capture: unrecognised magic number 0x\(String(repeating: "0", count: max(0, 8 - hex.count)))\(hex) at byte 0 (expected pcap, pcapng, LZ4 frame or gzip)"
+            return "not a capture: unrecognised magic number 0x\(String(repeating: "0", count: max(0, 8 - hex.count)))\(hex) at byte 0 (expected pcap, pcapng, LZ4 frame, gzip or zstd)"
         case .legacyLZ4:
             return "legacy LZ4 format (magic 0x02214c18 at byte 0) is not supported: recompress with `lz4 -d FILE | lz4 -z` to get the LZ4 frame format"
         case .tooDeeplyWrapped:
