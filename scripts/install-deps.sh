@@ -8,6 +8,9 @@ packages=(libpcap-dev liblz4-dev zlib1g-dev libzstd-dev libssl-dev pkg-config to
 packages+=(libloc-dev libloc-database)
 # Tests compare AS data with `location lookup`.
 packages+=(location)
+# Device vendors from the IEEE registry as Wireshark ships it (/usr/share/wireshark/manuf);
+# tshark compares with it in the tests when present (install-deps.sh tshark).
+packages+=(wireshark-common)
 # The live capture test replays the example inside a network namespace of its own.
 packages+=(iproute2 tcpreplay)
 # The SARIF test validates reports against the SARIF 2.1.0 schema.

@@ -33,6 +33,8 @@ extension FlowState {
         r.packetsBA = packetsBA &+ next.packetsBA
         r.bytesAB = bytesAB &+ next.bytesAB
         r.bytesBA = bytesBA &+ next.bytesBA
+        r.macA = macA != 0 ? macA : next.macA
+        r.macB = macB != 0 ? macB : next.macB
         r.marks = marks & ~SegmentMark.head
         return r
     }

@@ -22,6 +22,9 @@ public struct FlowState: Sendable {
     /// TCP flags seen from each side (OR of all packets).
     public var flagsA: UInt8 = 0
     public var flagsB: UInt8 = 0
+    /// Each side's Ethernet address, from its first frame that had one (0: none seen).
+    public var macA: UInt64 = 0
+    public var macB: UInt64 = 0
     /// Bit 0: the first packet went from `a`. Bit 1: a pure SYN came from `a`;
     /// bit 2: from `b`. Bit 3: SYN+ACK from `a`; bit 4: from `b`. Bit 5: tunnelled.
     public var bits: UInt8 = 0
@@ -53,10 +56,12 @@ public struct FlowState: Sendable {
             packetsAB &+= 1
             bytesAB &+= UInt64(p.ipLength)
             flagsA |= p.tcpFlags
+            if macA == 0 { macA = p.sourceMAC }
         } else {
             packetsBA &+= 1
             bytesBA &+= UInt64(p.ipLength)
             flagsB |= p.tcpFlags
+            if macB == 0 { macB = p.sourceMAC }
         }
         let synAck = p.tcpFlags & (TCPFlag.syn | TCPFlag.ack)
         if synAck == TCPFlag.syn {
@@ -108,6 +113,7 @@ public struct FlowState: Sendable {
             first: first, last: last, ipProtocol: key.ipProtocol, vlan: key.vlan,
             client: aIsClient ? key.a : key.b, clientPort: aIsClient ? key.portA : key.portB,
             server: aIsClient ? key.b : key.a, serverPort: aIsClient ? key.portB : key.portA,
+            clientMAC: aIsClient ? macA : macB, serverMAC: aIsClient ? macB : macA,
             packetsToServer: UInt64(aIsClient ? packetsAB : packetsBA),
             packetsToClient: UInt64(aIsClient ? packetsBA : packetsAB),
             bytesToServer: aIsClient ? bytesAB : bytesBA,
@@ -135,9 +141,13 @@ public struct OrientedFlow: Sendable, Equatable {
     public var serverFlags: UInt8
     public var tunnelled: Bool
     public var end: FlowEnd
+    /// Ethernet addresses the client's and the server's frames came from (0: none).
+    public var clientMAC: UInt64 = 0
+    public var serverMAC: UInt64 = 0
 
     public init(first: Int64, last: Int64, ipProtocol: UInt8, vlan: UInt16, client: IPAddress, clientPort: UInt16,
-                server: IPAddress, serverPort: UInt16, packetsToServer: UInt64, packetsToClient: UInt64,
+                server: IPAddress, serverPort: UInt16, clientMAC: UInt64 = 0, serverMAC: UInt64 = 0,
+                packetsToServer: UInt64, packetsToClient: UInt64,
                 bytesToServer: UInt64, bytesToClient: UInt64, clientFlags: UInt8 = 0, serverFlags: UInt8 = 0,
                 tunnelled: Bool = false, end: FlowEnd = .endOfInput) {
         self.first = first
@@ -156,6 +166,8 @@ public struct OrientedFlow: Sendable, Equatable {
         self.serverFlags = serverFlags
         self.tunnelled = tunnelled
         self.end = end
+        self.clientMAC = clientMAC
+        self.serverMAC = serverMAC
     }
 }
 

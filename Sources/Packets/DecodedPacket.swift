@@ -29,6 +29,8 @@ public struct DecodedPacket: Sendable {
     public var innerVLAN: UInt16 = 0
     /// The EtherType (or PPP protocol mapped to one) that carried the network layer.
     public var etherType: UInt16 = 0
+    /// The Ethernet source address (48 bits) of the innermost Ethernet header; 0 without one.
+    public var sourceMAC: UInt64 = 0
     public var network = NetworkKind.none
     public var source = IPAddress.zero
     public var destination = IPAddress.zero
@@ -65,7 +67,7 @@ public struct DecodedPacket: Sendable {
     @inlinable
     public mutating func reset(linkType: LinkType) {
         self.linkType = linkType
-        vlanCount = 0; outerVLAN = 0; innerVLAN = 0; etherType = 0
+        vlanCount = 0; outerVLAN = 0; innerVLAN = 0; etherType = 0; sourceMAC = 0
         network = .none
         source = .zero; destination = .zero
         ipOffset = 0; ipLength = 0; ipProtocol = 0; hopLimit = 0

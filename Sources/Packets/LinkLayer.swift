@@ -24,6 +24,8 @@ extension PacketDecoder {
             return
         }
         var type = f.u16be(start + Ethernet.typeOffset)
+        // Checked above: the header's 14 bytes are there. The source follows the destination.
+        p.sourceMAC = UInt64(f.u16be(start + 6)) << 32 | UInt64(f.u32be(start + 8))
         var offset = start + Ethernet.headerLength
         var tags = 0
         while type == EtherType.vlan || type == EtherType.qinq || type == EtherType.qinqOld {

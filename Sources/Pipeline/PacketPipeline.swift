@@ -182,7 +182,8 @@ public struct PacketPipeline: ~Copyable {
         let fp = FlowPacket(timestamp: time, source: packet.pointee.source, destination: packet.pointee.destination,
                             sourcePort: sourcePort, destinationPort: destinationPort,
                             ipProtocol: proto, vlan: packet.pointee.outerVLAN, ipLength: packet.pointee.ipLength,
-                            tcpFlags: proto == IPProtocolNumber.tcp ? packet.pointee.tcpFlags : 0, tunnelled: tunnelled)
+                            tcpFlags: proto == IPProtocolNumber.tcp ? packet.pointee.tcpFlags : 0, tunnelled: tunnelled,
+                            sourceMAC: packet.pointee.sourceMAC)
         let ended = self.ended
         let (index, fromInitiator) = table.add(fp) { ended.pointee.append($0) }
         if !ended.pointee.isEmpty { emitEnded(emit: emit) }

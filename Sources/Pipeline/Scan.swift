@@ -109,6 +109,11 @@ public struct ScanResult: Sendable {
     /// Cross-border conversations per device and server: at most `AggregateLimits.edges`
     /// pairs (the smallest), the flows of the others counted in `limits`.
     public var crossBorder: [CrossBorderEdge: CrossBorderTraffic] = [:]
+    /// Devices on the home side: at most `deviceLimit` (the smallest addresses), the
+    /// flows of the others counted in `limits`.
+    public var devices: [IPAddress: DeviceSummary] = [:]
+    public var deviceLimit = AggregateLimits.devices
+    private var keptDevices = SmallestKeys<IPAddress>()
     /// What the size limits on these aggregates left out.
     public var limits = AggregateLimits()
     /// The limits themselves (smaller in tests).
@@ -131,6 +136,22 @@ public struct ScanResult: Sendable {
         let (admitted, evicted) = keptEdges.admit(edge, into: &crossBorder)
         if let evicted { limits.crossBorderFlowsLeftOut.addSaturating(evicted.flows) }
         return admitted
+    }
+
+    private mutating func admitsDevice(_ a: IPAddress) -> Bool {
+        guard devices.count >= deviceLimit else { return true }
+        let (admitted, evicted) = keptDevices.admit(a, into: &devices)
+        if let evicted { limits.deviceFlowsLeftOut.addSaturating(evicted.flows) }
+        return admitted
+    }
+
+    private mutating func addDevice(_ r: FlowRecord) {
+        guard r.source == .packets, let (address, mac) = DeviceSummary.side(of: r) else { return }
+        if devices.count >= deviceLimit, devices[address] == nil, !admitsDevice(address) {
+            limits.deviceFlowsLeftOut.addSaturating(1)
+            return
+        }
+        devices[address, default: DeviceSummary(address: address)].add(r, mac: mac)
     }
 
     /// Keeps the first `sessionLimit` sessions in report order;
@@ -177,6 +198,7 @@ public struct ScanResult: Sendable {
             || (r.crossBorder && r.category == .tunnel) {
             keepSession(r)
         }
+        addDevice(r)
         if keepFlows { flows.append(r) }
     }
 
@@ -193,6 +215,15 @@ public struct ScanResult: Sendable {
         limits.merge(o.limits)
         for r in o.maintenanceSessions { keepSession(r) }
         registryEntriesUsed.formUnion(o.registryEntriesUsed)
+        for (k, v) in o.devices {
+            if devices[k] != nil {
+                devices[k]!.merge(v)
+            } else if admitsDevice(k) {
+                devices[k] = v
+            } else {
+                limits.deviceFlowsLeftOut.addSaturating(v.flows)
+            }
+        }
         for (k, v) in o.crossBorder {
             if crossBorder[k] != nil {
                 crossBorder[k]!.merge(v)
@@ -225,6 +256,10 @@ public struct ScanResult: Sendable {
             out.append(LimitReached(aggregate: "crossBorderPairs", limit: edgeLimit, leftOut: limits.crossBorderFlowsLeftOut,
                                     text: "device and server pair limit (\(edgeLimit)) reached: \(limits.crossBorderFlowsLeftOut) cross-border flows are missing from the data-flow diagram and registry coverage (findings and counts still include them)"))
         }
+        if limits.deviceFlowsLeftOut > 0 {
+            out.append(LimitReached(aggregate: "devices", limit: deviceLimit, leftOut: limits.deviceFlowsLeftOut,
+                                    text: "device limit (\(deviceLimit)) reached: \(limits.deviceFlowsLeftOut) flows of further devices are missing from the devices list (findings and counts still include them)"))
+        }
         if limits.maintenanceSessionsLeftOut > 0 {
             out.append(LimitReached(aggregate: "maintenanceSessions", limit: sessionLimit, leftOut: limits.maintenanceSessionsLeftOut,
                                     text: "maintenance log limit (\(sessionLimit) sessions) reached: the \(limits.maintenanceSessionsLeftOut) latest sessions are not in the log (their findings still count them)"))
@@ -252,19 +287,24 @@ public struct AggregateLimits: Sendable, Equatable, Codable {
     public static let edges = 262_144
     /// Remote-maintenance sessions in the maintenance log.
     public static let maintenanceSessions = 262_144
+    /// Devices on the home side in the devices list.
+    public static let devices = 65_536
 
     /// Cross-border flows whose device and server pair was not kept.
     public var crossBorderFlowsLeftOut = 0
     /// Maintenance sessions beyond the limit (the latest in report order).
     public var maintenanceSessionsLeftOut = 0
+    /// Flows of devices beyond the devices limit.
+    public var deviceFlowsLeftOut = 0
 
     public init() {}
 
-    public var isEmpty: Bool { crossBorderFlowsLeftOut == 0 && maintenanceSessionsLeftOut == 0 }
+    public var isEmpty: Bool { crossBorderFlowsLeftOut == 0 && maintenanceSessionsLeftOut == 0 && deviceFlowsLeftOut == 0 }
 
     mutating func merge(_ o: AggregateLimits) {
         crossBorderFlowsLeftOut.addSaturating(o.crossBorderFlowsLeftOut)
         maintenanceSessionsLeftOut.addSaturating(o.maintenanceSessionsLeftOut)
+        deviceFlowsLeftOut.addSaturating(o.deviceFlowsLeftOut)
     }
 }
 

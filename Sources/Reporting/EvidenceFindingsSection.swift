@@ -36,7 +36,7 @@ enum EvidenceFindingsSection {
             for f in of {
                 let flows = report.includeFlows ? (flowsByServer[f.server] ?? []).filter { covers(rule, $0) } : nil
                 out += finding(f, entry: f.registryEntry.flatMap { entries[$0] }, flows: flows, network: report.networks[f.server],
-                               state: report.baselineState(f))
+                               state: report.baselineState(f), deviceText: report.deviceText)
             }
         }
         let absent = report.absentFindings
@@ -54,7 +54,7 @@ enum EvidenceFindingsSection {
     }
 
     static func finding(_ f: Finding, entry: RegistryEntry?, flows: [FlowRecord]?, network: NetworkInfo? = nil,
-                        state: BaselineState? = nil) -> String {
+                        state: BaselineState? = nil, deviceText: (IPAddress) -> String = { $0.description }) -> String {
         let hostnames = f.hostnames.sorted()
         var out = "<article class=\"finding sev-border-\(f.severity.rawValue)\">\n"
         out += "<h4>" + HTMLText.escape(f.server.description) + " · " + HTMLText.escape(f.country ?? "no country")
@@ -65,7 +65,7 @@ enum EvidenceFindingsSection {
             ("Country", .text(ServerNotes.countryText(f, network, none: "none: no geo source places this address"))),
             ("Operator", .text(network?.asText.map { $0 + (network?.network.map { ", network " + $0 } ?? "") } ?? "not known to the network data")),
             ("Hostnames", .markup(HTMLText.capped(hostnames, limit: maxHostnamesPerFinding, truncated: f.hostnames.isTruncated), "name")),
-            ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(\.description), limit: maxDevicesPerFinding, truncated: f.devices.isTruncated), "mono")),
+            ("Devices", .markup(HTMLText.capped(f.devices.sorted().map(deviceText), limit: maxDevicesPerFinding, truncated: f.devices.isTruncated), "mono")),
             ("Apps", .markup(HTMLText.capped(f.apps.sortedNames, limit: 50))),
             ("Categories", .markup(HTMLText.capped(f.categories.sortedNames, limit: 50))),
             ("Evidence", .markup(HTMLText.capped(f.evidenceTexts, limit: 16))),

@@ -7,7 +7,7 @@ public enum EvidenceReport {
     static let sections: [(id: String, title: String)] = [
         ("scope", "Scope"), ("summary", "Summary"), ("diagram", "Data flows across the border"),
         ("findings", "Findings"), ("storage", "Data stored abroad"), ("maintenance", "Remote-maintenance log"),
-        ("registry", "Registry coverage"),
+        ("devices", "Devices"), ("registry", "Registry coverage"),
     ]
 
     public static func render(_ report: ScanReport) -> String {
@@ -28,6 +28,7 @@ public enum EvidenceReport {
         out += section("findings", EvidenceFindingsSection.render(report))
         out += section("storage", EvidenceStorageSection.render(report))
         out += section("maintenance", EvidenceMaintenanceSection.render(report))
+        out += section("devices", EvidenceDevicesSection.render(report))
         out += section("registry", EvidenceRegistrySection.render(report))
         out += "<footer>Made by borderflow " + HTMLText.escape(report.version)
             + " from the captures listed under Scope. Every name on this page comes from the captured traffic or the files named there.</footer>\n"

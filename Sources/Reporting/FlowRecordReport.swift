@@ -1,5 +1,6 @@
 import Flows
 import Verdicts
+import WireBytes
 
 /// The flow record of docs/contract.md, as JSON members, an NDJSON line, or a CSV row.
 public enum FlowRecordReport {
@@ -9,7 +10,7 @@ public enum FlowRecordReport {
         "packetsToServer", "packetsToClient", "bytesToServer", "bytesToClient",
         "app", "category", "hostname", "serverCountry", "crossBorder", "registry", "source",
         "vlan", "tunnelled", "end", "clientCountry", "inbound", "categoryEvidence", "evidence",
-        "destination",
+        "destination", "clientMac", "serverMac",
     ]
 
     public static func json(_ r: FlowRecord, fractionDigits: Int = 6) -> JSON {
@@ -41,6 +42,8 @@ public enum FlowRecordReport {
             ("categoryEvidence", .string(r.categoryEvidence.name)),
             ("evidence", .optional(r.evidence)),
             ("destination", .optional(r.destinationName)),
+            ("clientMac", f.clientMAC == 0 ? .null : .string(MACAddress.text(f.clientMAC))),
+            ("serverMac", f.serverMAC == 0 ? .null : .string(MACAddress.text(f.serverMAC))),
         ])
     }
 

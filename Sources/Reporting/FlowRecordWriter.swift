@@ -44,6 +44,8 @@ public struct FlowRecordWriter {
             o.ascii(",\"categoryEvidence\":"); o.jsonString(r.categoryEvidence.name)
             o.ascii(",\"evidence\":"); if r.categoryEvidence == .none { o.ascii("null") } else { o.evidence(r) }
             o.ascii(",\"destination\":"); if let d = r.destinationName { o.jsonString(d) } else { o.ascii("null") }
+            o.ascii(",\"clientMac\":"); if f.clientMAC == 0 { o.ascii("null") } else { o.byte(0x22); o.mac(f.clientMAC); o.byte(0x22) }
+            o.ascii(",\"serverMac\":"); if f.serverMAC == 0 { o.ascii("null") } else { o.byte(0x22); o.mac(f.serverMAC); o.byte(0x22) }
             o.ascii("}\n")
         }
     }
@@ -68,6 +70,8 @@ public struct FlowRecordWriter {
             o.csvField(r.categoryEvidence.name); o.byte(0x2C)
             if r.categoryEvidence != .none { o.evidence(r) }
             o.byte(0x2C); if let d = r.destinationName { o.raw(d) }
+            o.byte(0x2C); if f.clientMAC != 0 { o.mac(f.clientMAC) }
+            o.byte(0x2C); if f.serverMAC != 0 { o.mac(f.serverMAC) }
             o.byte(0x0A)
         }
     }
@@ -100,6 +104,16 @@ public struct FlowRecordWriter {
             let n = s.utf8CodeUnitCount
             (start + count).update(from: s.utf8Start, count: n)
             count += n
+        }
+
+        /// `aa:bb:cc:dd:ee:ff`, 17 bytes.
+        mutating func mac(_ m: UInt64) {
+            let hex: StaticString = "0123456789abcdef"
+            for i in stride(from: 40, through: 0, by: -8) {
+                let b = Int(m >> UInt64(i) & 0xFF)
+                if i != 40 { byte(0x3A) }
+                byte(hex.utf8Start[b >> 4]); byte(hex.utf8Start[b & 15])
+            }
         }
 
         mutating func raw(_ s: String) {

@@ -89,6 +89,8 @@ public struct PartialReport: Sendable, Codable {
     public var maintenanceSessions: [FlowRecord]
     public var registryEntriesUsed: [String]
     public var crossBorder: [CrossBorderEdgeTraffic]
+    /// Devices on the home side, by address.
+    public var devices: [DeviceSummary]
     /// Geo sources and registry the shard was scanned with (absent in per-input state
     /// files and in partials of older versions).
     public var scope: ScanScope?
@@ -122,6 +124,7 @@ public struct PartialReport: Sendable, Codable {
         maintenanceSessions = result.maintenanceSessions
         registryEntriesUsed = result.registryEntriesUsed.sorted()
         crossBorder = result.crossBorder.sorted { $0.key < $1.key }.map { CrossBorderEdgeTraffic(edge: $0.key, traffic: $0.value) }
+        devices = result.devices.values.sorted { $0.address < $1.address }
         findingFlowsLeftOut = result.findingFlowsLeftOut == 0 ? nil : result.findingFlowsLeftOut
         limits = result.limits.isEmpty ? nil : result.limits
     }
@@ -137,6 +140,7 @@ public struct PartialReport: Sendable, Codable {
         saved.maintenanceSessions = maintenanceSessions
         saved.registryEntriesUsed = Set(registryEntriesUsed)
         for e in crossBorder { saved.crossBorder[e.edge] = e.traffic }
+        for d in devices { saved.devices[d.address] = d }
         saved.limits = limits ?? AggregateLimits()
         // Through a merge, so that a saved result meets the same size limits as a scan.
         var r = ScanResult()

@@ -50,6 +50,7 @@ public enum PartialReportChecks {
         if let l = p.limits {
             try count(l.crossBorderFlowsLeftOut, "limits.crossBorderFlowsLeftOut", max: p.crossBorderFlows)
             try count(l.maintenanceSessionsLeftOut, "limits.maintenanceSessionsLeftOut", max: p.flowCount)
+            try count(l.deviceFlowsLeftOut, "limits.deviceFlowsLeftOut", max: p.flowCount)
         }
         for (k, i) in p.inputs.enumerated() {
             try input(i.index, "inputs[\(k)].index")
@@ -66,6 +67,13 @@ public enum PartialReportChecks {
         }
         for (k, r) in p.flows.enumerated() { try flow(r, "flows[\(k)]") }
         for (k, r) in p.maintenanceSessions.enumerated() { try flow(r, "maintenanceSessions[\(k)]") }
+        for (k, d) in p.devices.enumerated() {
+            try count(d.flows, "devices[\(k)].flows", max: p.flowCount)
+            try count(d.crossBorderFlows, "devices[\(k)].crossBorderFlows", max: d.flows)
+            try count(d.bytesAbroad, "devices[\(k)].bytesAbroad", max: maxBytes)
+            guard d.mac < 1 << 48 else { throw fail("devices[\(k)].mac", "not a 48-bit Ethernet address") }
+            try span(d.first, d.last, "devices[\(k)]")
+        }
         for (k, e) in p.crossBorder.enumerated() {
             try count(e.traffic.flows, "crossBorder[\(k)].traffic.flows", max: maxCount)
             try count(e.traffic.bytes, "crossBorder[\(k)].traffic.bytes", max: maxBytes)

@@ -18,6 +18,8 @@ public struct ScanReport {
     public var scope: ScanScope?
     /// Who runs each finding's server, where a network source knows (set by the caller).
     public var networks: [IPAddress: NetworkInfo] = [:]
+    /// Device vendors by Ethernet address (set by the caller).
+    public var vendors: OUIRegistry?
     /// An earlier run's findings: each finding is then `new` or `unchanged` (set by the caller).
     public var baseline: Baseline?
     /// `--fail-on`: JUnit output fails the test cases at or above it.
@@ -88,6 +90,33 @@ public struct ScanReport {
         ] + (baselineState.map { [("baselineState", JSON.string($0.rawValue))] } ?? []))
     }
 
+    /// The devices list, by address.
+    public var sortedDevices: [DeviceSummary] { result.devices.values.sorted { $0.address < $1.address } }
+
+    /// The vendor of a device's Ethernet address, when the OUI registry knows it.
+    public func vendor(_ mac: UInt64) -> OUIRegistry.Vendor? { mac == 0 ? nil : vendors?.vendor(of: mac) }
+
+    /// "10.0.0.5 (Siemens, 00:1b:1b:..)" for people: the address with what is known of it.
+    public func deviceText(_ address: IPAddress) -> String {
+        guard let d = result.devices[address], d.mac != 0 else { return address.description }
+        return "\(address) (\(vendor(d.mac).map { $0.name + ", " } ?? "")\(MACAddress.text(d.mac)))"
+    }
+
+    func json(_ d: DeviceSummary) -> JSON {
+        let v = vendor(d.mac)
+        return .object([
+            ("ip", .string(d.address.description)),
+            ("mac", d.mac == 0 ? .null : .string(MACAddress.text(d.mac))),
+            ("vendor", .optional(v?.short)),
+            ("vendorName", .optional(v?.name)),
+            ("flows", .int(d.flows)),
+            ("crossBorderFlows", .int(d.crossBorderFlows)),
+            ("bytesAbroad", .int(Int64(clamping: d.bytesAbroad))),
+            ("first", ScanReport.time(d.first)),
+            ("last", ScanReport.time(d.last)),
+        ])
+    }
+
     /// A finding as this report shows it: with its network and baseline state.
     func json(_ f: Finding) -> JSON { ScanReport.json(f, network: networks[f.server], baselineState: baselineState(f)) }
 
@@ -119,6 +148,7 @@ public struct ScanReport {
                 ("findings", .object(findingCounts)),
             ] + limitsReachedJSON)),
             ("findings", .array(result.findings.sorted.map(json))),
+            ("devices", .array(sortedDevices.map(json))),
         ] + baselineJSON
         if includeFlows { members.append(("flows", .array(result.flows.map { FlowRecordReport.json($0) }))) }
         return .object(members)
@@ -130,6 +160,10 @@ public struct ScanReport {
         for f in result.findings.sorted {
             guard case let .object(m) = json(f) else { continue }
             out += JSON.object([("type", .string("finding"))] + m).rendered() + "\n"
+        }
+        for d in sortedDevices {
+            guard case let .object(m) = json(d) else { continue }
+            out += JSON.object([("type", .string("device"))] + m).rendered() + "\n"
         }
         for e in absentFindings {
             out += JSON.object([("type", .string("absent")), ("rule", .string(e.rule)), ("severity", .string(e.severity)),
@@ -176,15 +210,20 @@ public struct ScanReport {
                 .int(Int(f.serverPort)), .optional(r.clientCountry), .string(r.app.name),
                 .int(Int64(clamping: f.bytesToClient)), .int(Int64(clamping: f.bytesToServer)),
                 .null, .optional(r.hostname), .string("inbound"),
-            ] : [
+            ] + deviceFields(f.serverMAC) : [
                 ScanReport.time(f.first), ScanReport.time(f.last), .string(f.client.description), .string(f.server.description),
                 .int(Int(f.serverPort)), .optional(r.serverCountry), .string(r.app.name),
                 .int(Int64(clamping: f.bytesToServer)), .int(Int64(clamping: f.bytesToClient)),
                 .optional(registryEntryFor(r)), .optional(r.hostname), .string("outbound"),
-            ]
+            ] + deviceFields(f.clientMAC)
             let text = fields.map(FlowRecordReport.csvField)
             return (MaintenanceLog.key(start: text[0], device: text[2], remote: text[3], port: text[4], app: text[6]), text.joined(separator: ","))
         }
+    }
+
+    /// The device's Ethernet address and vendor, for the maintenance log.
+    func deviceFields(_ mac: UInt64) -> [JSON] {
+        [mac == 0 ? .null : .string(MACAddress.text(mac)), .optional(vendor(mac)?.name)]
     }
 
     /// The whole log: header and chained rows.

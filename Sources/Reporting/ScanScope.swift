@@ -28,6 +28,8 @@ public struct ScanScope: Sendable, Equatable, Codable {
     /// Where AS numbers and names, networks and the anycast flag came from (countries
     /// come from `geoSources`).
     public var networkSources: [NetworkSourceInfo] = []
+    /// The OUI registry device vendors came from, if any.
+    public var ouiSource: String?
 
     public init(home: [String], geoSources: [GeoSourceInfo] = [], registryPath: String? = nil, registryModified: Int64? = nil,
                 registryDigest: String? = nil, registryEntries: [RegistryEntry] = []) {

@@ -43,6 +43,17 @@ public enum ScanText {
             out += "  … and \(findings.count - maxFindings) more: \(findings.count) findings in all (\(counts)); "
                 + "every one is in --format json, csv or html\n"
         }
+        let abroad = report.result.devices.values.filter { $0.crossBorderFlows > 0 }
+            .sorted { ($1.bytesAbroad, $0.address) < ($0.bytesAbroad, $1.address) }
+        if !report.result.devices.isEmpty {
+            out += "\n" + paint("Devices", "1") + ": \(report.result.devices.count) on the home side, \(abroad.count) talk abroad\n"
+            for d in abroad.prefix(10) {
+                let v = report.vendor(d.mac).map { " " + shown($0.name) } ?? ""
+                out += "  \(pad(d.address.description, 16)) \(d.mac == 0 ? "" : MACAddress.text(d.mac))\(v)  "
+                    + "\(d.crossBorderFlows) flows abroad, \(bytes(d.bytesAbroad))\n"
+            }
+            if abroad.count > 10 { out += "  … and \(abroad.count - 10) more (every device is in --format json or html)\n" }
+        }
         if let baseline = report.baseline {
             let states = findings.compactMap(report.baselineState)
             let absent = report.absentFindings

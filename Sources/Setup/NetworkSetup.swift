@@ -28,4 +28,16 @@ public enum NetworkSetup {
         }
         return (NetworkDirectory(sources: sources), notes)
     }
+
+    /// The OUI registry for device vendors: `path` (an error when it cannot be read),
+    /// `off` for none, else the default file when it is there (none, quietly, when not).
+    public static func vendors(path: String?) throws(SetupError) -> OUIRegistry? {
+        if path == "off" { return nil }
+        switch OUIRegistry.load(path: path ?? OUIRegistry.defaultPath) {
+        case .success(let r): return r
+        case .failure(let why):
+            if path == nil { return nil }
+            throw SetupError("--oui \(VisibleText.escape(why.description)) (expected Wireshark's manuf file)")
+        }
+    }
 }

@@ -35,12 +35,19 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: ArgumentHelp("ASN database: MaxMind format (GeoLite2-ASN, DB-IP ASN Lite, IPinfo Lite) or a libloc database; repeatable, earlier wins. Default: the IPFire location database (Debian's libloc-database); `off` for none.", valueName: "file"))
     var asn: [String] = []
 
-    /// The report with AS numbers and names, networks and anycast flags for its servers.
+    @Option(help: ArgumentHelp("Device vendors: Wireshark's manuf file (the IEEE registry). Default: /usr/share/wireshark/manuf (Debian's wireshark-common); `off` for none.", valueName: "file"))
+    var oui: String?
+
+    /// The report with AS numbers and names, networks and anycast flags for its servers,
+    /// and the vendors of its devices.
     func annotate(_ report: ScanReport) throws -> ScanReport {
         let directory: NetworkDirectory, notes: [String]
         do { (directory, notes) = try NetworkSetup.load(paths: asn) } catch { throw CommandFailure(error.description) }
         for n in notes { printError("borderflow: note: " + n) }
-        return report.annotated(by: directory)
+        var r = report.annotated(by: directory)
+        do { r.vendors = try NetworkSetup.vendors(path: oui) } catch { throw CommandFailure(error.description) }
+        r.scope?.ouiSource = r.vendors?.path
+        return r
     }
 }
 

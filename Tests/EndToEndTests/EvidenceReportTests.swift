@@ -12,7 +12,7 @@ import WireBytes
 
 /// The evidence page (`scan --format html`): complete, self-contained, escaped, deterministic.
 @Suite struct EvidenceReportTests {
-    static let sectionIDs = ["scope", "summary", "diagram", "findings", "storage", "maintenance", "registry"]
+    static let sectionIDs = ["scope", "summary", "diagram", "findings", "storage", "maintenance", "devices", "registry"]
     /// Every element the page is allowed to contain: anything else would be markup that
     /// leaked in from a capture.
     static let allowedTags: Set<String> = [
@@ -149,7 +149,7 @@ import WireBytes
         // Without flow records each finding shows its aggregate.
         #expect(html.contains("Flow records were not kept for this report"))
         #expect(!html.contains("<h5>Flows"))
-        #expect(html.contains("10.2.1.2, 10.4.1.2"))
+        #expect(html.contains("10.2.1.2 (02:00:00:00:00:02), 10.4.1.2 (02:00:00:00:00:04)"), "devices with their Ethernet addresses")
         // Nothing scanned at all: every section still says what it found.
         let empty = EvidenceReport.render(ScanReport(result: ScanResult(), home: ["CN"], version: "0.1.0"))
         for id in Self.sectionIDs { #expect(empty.contains("<section id=\"\(id)\">")) }

@@ -65,15 +65,8 @@ import WireBytes
 
     /// What `location lookup` prints for each address: network, AS number and name, anycast.
     static func locationLookup(_ addresses: [String]) throws -> [String: (network: String?, asn: UInt32?, name: String?, anycast: Bool)] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: locationTool!)
-        p.arguments = ["--database", LocationDatabase.defaultPaths.first { FileManager.default.fileExists(atPath: $0) }!, "lookup"] + addresses
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let database = LocationDatabase.defaultPaths.first { FileManager.default.fileExists(atPath: $0) }!
+        let text = try toolOutput(locationTool!, ["--database", database, "lookup"] + addresses)
         var answers: [String: (network: String?, asn: UInt32?, name: String?, anycast: Bool)] = [:]
         var current: String?
         for line in text.split(separator: "\n") {
