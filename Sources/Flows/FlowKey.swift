@@ -13,13 +13,10 @@ public struct FlowPacket: Sendable {
     public var ipLength: Int
     public var tcpFlags: UInt8
     public var tunnelled: Bool
-    /// The frame's Ethernet source address; 0 when it had none.
-    public var sourceMAC: UInt64
 
     public init(timestamp: Int64, source: IPAddress, destination: IPAddress, sourcePort: UInt16,
                 destinationPort: UInt16, ipProtocol: UInt8, vlan: UInt16 = 0, ipLength: Int,
-                tcpFlags: UInt8 = 0, tunnelled: Bool = false, sourceMAC: UInt64 = 0) {
-        self.sourceMAC = sourceMAC
+                tcpFlags: UInt8 = 0, tunnelled: Bool = false) {
         self.timestamp = timestamp
         self.source = source
         self.destination = destination

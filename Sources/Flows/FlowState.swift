@@ -22,7 +22,8 @@ public struct FlowState: Sendable {
     /// TCP flags seen from each side (OR of all packets).
     public var flagsA: UInt8 = 0
     public var flagsB: UInt8 = 0
-    /// Each side's Ethernet address, from its first frame that had one (0: none seen).
+    /// The Ethernet address of the side that sent the first packet and of the other
+    /// side, from each one's first frame that had one (0: none seen).
     public var macA: UInt64 = 0
     public var macB: UInt64 = 0
     /// Bit 0: the first packet went from `a`. Bit 1: a pure SYN came from `a`;
@@ -56,12 +57,10 @@ public struct FlowState: Sendable {
             packetsAB &+= 1
             bytesAB &+= UInt64(p.ipLength)
             flagsA |= p.tcpFlags
-            if macA == 0 { macA = p.sourceMAC }
         } else {
             packetsBA &+= 1
             bytesBA &+= UInt64(p.ipLength)
             flagsB |= p.tcpFlags
-            if macB == 0 { macB = p.sourceMAC }
         }
         let synAck = p.tcpFlags & (TCPFlag.syn | TCPFlag.ack)
         if synAck == TCPFlag.syn {
@@ -73,6 +72,15 @@ public struct FlowState: Sendable {
     }
 
     public var tunnelled: Bool { bits & FlowState.tunnelledBit != 0 }
+
+    /// Notes the Ethernet address a frame from one side came from, if that side has none
+    /// yet (called per packet with the decoder's address, outside the flow-table path).
+    @inlinable @inline(__always)
+    public mutating func noteMAC(_ mac: UInt64, fromInitiator: Bool) {
+        // A and B are key order; the initiator is A when the first packet came from A.
+        let fromA = fromInitiator == (bits & FlowState.firstFromA != 0)
+        if fromA { if macA == 0 { macA = mac } } else if macB == 0 { macB = mac }
+    }
 
     /// The first flow of its key in a segment after the first: it may go on a flow
     /// the segment before left open (the stitcher decides).

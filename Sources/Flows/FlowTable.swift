@@ -250,6 +250,12 @@ public struct FlowTable: ~Copyable {
         }
     }
 
+    /// The Ethernet address of a frame of the flow at `index` (from `add`).
+    @inlinable
+    public mutating func noteMAC(_ mac: UInt64, at index: Int, fromInitiator: Bool) {
+        flowsPointer[index].noteMAC(mac, fromInitiator: fromInitiator)
+    }
+
     /// In-place access to a live flow's inspection state (index from `add`).
     @inlinable
     public mutating func withInspection<R>(at index: Int, _ body: (inout InspectionState) -> R) -> R {

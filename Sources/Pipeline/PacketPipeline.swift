@@ -182,10 +182,11 @@ public struct PacketPipeline: ~Copyable {
         let fp = FlowPacket(timestamp: time, source: packet.pointee.source, destination: packet.pointee.destination,
                             sourcePort: sourcePort, destinationPort: destinationPort,
                             ipProtocol: proto, vlan: packet.pointee.outerVLAN, ipLength: packet.pointee.ipLength,
-                            tcpFlags: proto == IPProtocolNumber.tcp ? packet.pointee.tcpFlags : 0, tunnelled: tunnelled,
-                            sourceMAC: packet.pointee.sourceMAC)
+                            tcpFlags: proto == IPProtocolNumber.tcp ? packet.pointee.tcpFlags : 0, tunnelled: tunnelled)
         let ended = self.ended
         let (index, fromInitiator) = table.add(fp) { ended.pointee.append($0) }
+        let mac = packet.pointee.sourceMAC
+        if mac != 0 { table.noteMAC(mac, at: index, fromInitiator: fromInitiator) }
         if !ended.pointee.isEmpty { emitEnded(emit: emit) }
         guard payload.count > 0, hasTransport, proto == IPProtocolNumber.tcp || proto == IPProtocolNumber.udp else { return }
         let transport: Transport = proto == IPProtocolNumber.tcp ? .tcp : .udp

@@ -90,6 +90,15 @@ public struct ScanReport {
         ] + (baselineState.map { [("baselineState", JSON.string($0.rawValue))] } ?? []))
     }
 
+    /// Every Ethernet address the report may show a vendor for: its devices' and its
+    /// maintenance sessions'.
+    public var ethernetAddresses: Set<UInt64> {
+        var out = Set(result.devices.values.map(\.mac))
+        for r in result.maintenanceSessions { out.insert(r.flow.clientMAC); out.insert(r.flow.serverMAC) }
+        out.remove(0)
+        return out
+    }
+
     /// The devices list, by address.
     public var sortedDevices: [DeviceSummary] { result.devices.values.sorted { $0.address < $1.address } }
 

@@ -31,9 +31,10 @@ public enum NetworkSetup {
 
     /// The OUI registry for device vendors: `path` (an error when it cannot be read),
     /// `off` for none, else the default file when it is there (none, quietly, when not).
-    public static func vendors(path: String?) throws(SetupError) -> OUIRegistry? {
+    /// `wanted`: the Ethernet addresses a report shows (only their blocks are kept).
+    public static func vendors(path: String?, wanted: Set<UInt64>? = nil) throws(SetupError) -> OUIRegistry? {
         if path == "off" { return nil }
-        switch OUIRegistry.load(path: path ?? OUIRegistry.defaultPath) {
+        switch OUIRegistry.load(path: path ?? OUIRegistry.defaultPath, wanted: wanted) {
         case .success(let r): return r
         case .failure(let why):
             if path == nil { return nil }

@@ -45,7 +45,7 @@ struct NetworkOptions: ParsableArguments {
         do { (directory, notes) = try NetworkSetup.load(paths: asn) } catch { throw CommandFailure(error.description) }
         for n in notes { printError("borderflow: note: " + n) }
         var r = report.annotated(by: directory)
-        do { r.vendors = try NetworkSetup.vendors(path: oui) } catch { throw CommandFailure(error.description) }
+        do { r.vendors = try NetworkSetup.vendors(path: oui, wanted: r.ethernetAddresses) } catch { throw CommandFailure(error.description) }
         r.scope?.ouiSource = r.vendors?.path
         return r
     }

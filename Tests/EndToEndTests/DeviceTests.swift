@@ -27,6 +27,10 @@ import WireBytes
         #expect(r.vendor(of: MACAddress.parse("00:1b:c5:00:10:00")!) == nil, "outside the 36-bit block, and no 24-bit entry")
         #expect(r.vendor(of: MACAddress.parse("70:b3:d5:0f:ff:ff")!)?.name == "A 28-bit block")
         #expect(r.vendor(of: MACAddress.parse("02:60:60:00:00:01")!) == .init(short: "3com", name: "3com"))
+        // Only the blocks of the addresses a report shows are kept.
+        let some = OUIRegistry(text: text, path: "test", wanted: [MACAddress.parse("00:1b:c5:00:00:01")!])
+        #expect(some.count == 1 && some.lines == 4 && some.vendor(of: MACAddress.parse("00:1b:c5:00:00:01")!)?.short == "Convergi")
+        #expect(some.vendor(of: MACAddress.parse("00:1b:21:12:34:56")!) == nil)
         #expect(MACAddress.text(MACAddress.parse("0A-1B-2C-3D-4E-5F")!) == "0a:1b:2c:3d:4e:5f")
         #expect(MACAddress.parse("00:1b:21:12:34") == nil)
     }
