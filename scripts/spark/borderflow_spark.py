@@ -128,7 +128,8 @@ def flow_schema():
               ("packetsToServer", n), ("packetsToClient", n), ("bytesToServer", n), ("bytesToClient", n),
               ("app", s), ("category", s), ("hostname", s), ("serverCountry", s), ("crossBorder", b), ("registry", s),
               ("source", s), ("vlan", n), ("tunnelled", b), ("end", s), ("clientCountry", s), ("inbound", b),
-              ("categoryEvidence", s), ("evidence", s), ("destination", s), ("input", s), ("date", s), ("server_country", s)]
+              ("categoryEvidence", s), ("evidence", s), ("destination", s), ("clientMac", s), ("serverMac", s),
+              ("input", s), ("date", s), ("server_country", s)]
     return StructType([StructField(k, t, True) for k, t in fields])
 
 

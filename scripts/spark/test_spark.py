@@ -126,6 +126,8 @@ exec {BINARY} "$@"
         check(len(got) == len(expected) and len(got) > 0, f"the Parquet table holds every flow record ({len(expected)})")
         key = lambda r: (r["input"], r["first"], r["clientIp"], r["clientPort"], r["serverIp"], r["serverPort"], r["proto"])
         fields = list(expected[0].keys())
+        check(set(fields) <= set(table.column_names), "the Parquet table has a column for every flow record field"
+              + f" (missing: {sorted(set(fields) - set(table.column_names))})")
         mismatches = [(e, g) for e, g in zip(sorted(expected, key=key), sorted(got, key=key))
                       if any(e[k] != g[k] for k in fields)]
         check(not mismatches, f"every field of every record read back equals borderflow flows ({len(fields)} fields)"
