@@ -105,6 +105,15 @@ exec {BINARY} "$@"
                                         "--asn", "off"] + JUDGE + inputs)
         with open(out, "rb") as f:
             check(status == 2 and f.read() == reports["local[2]"], "failed tasks are retried and give the same merged report")
+        # The binary shipped with the job, as on a cluster: spark-submit --files, no --borderflow.
+        import pyspark
+        submit = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-submit")
+        out = os.path.join(work, "merged-submitted.json")
+        r = run([submit, "--master", "local[2]", "--files", BINARY, os.path.join(HERE, "borderflow_spark.py"),
+                 "--format", "json", "-o", out, "--asn", "off"] + JUDGE + inputs)
+        with open(out, "rb") as f:
+            check(r.returncode == 2 and f.read() == reports["local[2]"],
+                  "spark-submit --files ships the binary (SparkFiles) and gives the same report")
         with open(single, "rb") as f:
             check(f.read() == reports["local[2]"], "the merged report equals one borderflow scan over the same files")
         merged = json.loads(reports["local[2]"])
