@@ -75,6 +75,7 @@ public final class LiveScan: PacketReceiver {
         tally.apply(to: &summary)
         summary.packetsPerInterface = [summary.packets]
         result.inputs = [InputScan(summary: summary, stats: pipeline.stats)]
+        result.addNames(pipeline.stats)
         result.inputIndexes = [0]
         result.packets = summary.packets
         result.finish()

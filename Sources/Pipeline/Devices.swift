@@ -22,6 +22,9 @@ public struct DeviceSummary: Sendable, Equatable, Codable {
         r.inbound ? (r.flow.server, r.flow.serverMAC) : (r.flow.client, r.flow.clientMAC)
     }
 
+    /// 0.0.0.0 and :: (a DHCP client before it has an address) name no device.
+    static func isUnspecified(_ a: IPAddress) -> Bool { a == IPAddress(v4: 0) || a == .zero }
+
     mutating func add(_ r: FlowRecord, mac m: UInt64) {
         if m != 0, mac == 0 || m < mac { mac = m }
         flows &+= 1

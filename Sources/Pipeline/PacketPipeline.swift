@@ -19,6 +19,28 @@ public struct PacketStats: Sendable, Equatable {
         flowLogs.add(o.flowLogs)
         dnsNamesDropped += o.dnsNamesDropped
         dnsNameLimit = max(dnsNameLimit, o.dnsNameLimit)
+        for (a, names) in o.deviceNames { for n in names { noteDeviceName(a, n) } }
+        deviceNamesDropped += o.deviceNamesDropped
+    }
+
+    /// Names devices gave themselves (DHCP, NetBIOS), by address: at most
+    /// `maxDeviceNameAddresses` addresses and `maxNamesPerDevice` names each.
+    public var deviceNames: [IPAddress: [String]] = [:]
+    /// Names not kept because those limits were reached.
+    public var deviceNamesDropped = 0
+    public static let maxDeviceNameAddresses = 4096
+    public static let maxNamesPerDevice = 4
+
+    public mutating func noteDeviceName(_ address: IPAddress, _ name: String) {
+        if var names = deviceNames[address] {
+            guard !names.contains(name) else { return }
+            guard names.count < PacketStats.maxNamesPerDevice else { deviceNamesDropped += 1; return }
+            names.append(name)
+            deviceNames[address] = names.sorted()
+        } else {
+            guard deviceNames.count < PacketStats.maxDeviceNameAddresses else { deviceNamesDropped += 1; return }
+            deviceNames[address] = [name]
+        }
     }
 
     /// What the stitcher did: conversations joined across segment boundaries were
@@ -190,6 +212,14 @@ public struct PacketPipeline: ~Copyable {
         if !ended.pointee.isEmpty { emitEnded(emit: emit) }
         guard payload.count > 0, hasTransport, proto == IPProtocolNumber.tcp || proto == IPProtocolNumber.udp else { return }
         let transport: Transport = proto == IPProtocolNumber.tcp ? .tcp : .udp
+        // Names devices announce on the local network: DHCP (67, 68) and NetBIOS (137).
+        if transport == .udp {
+            if sourcePort == 68 || destinationPort == 68 || sourcePort == 67 && destinationPort == 67 {
+                if let c = DeviceNames.dhcp(payload) { stats.noteDeviceName(c.address, c.name) }
+            } else if sourcePort == 137 || destinationPort == 137 {
+                if let c = DeviceNames.netbios(payload) { stats.noteDeviceName(c.address, c.name) }
+            }
+        }
         if transport == .udp, FlowLogDecoder.looksLikeExport(payload) != nil {
             let exporter = packet.pointee.source
             let input = self.input

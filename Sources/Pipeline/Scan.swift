@@ -113,6 +113,8 @@ public struct ScanResult: Sendable {
     /// flows of the others counted in `limits`.
     public var devices: [IPAddress: DeviceSummary] = [:]
     public var deviceLimit = AggregateLimits.devices
+    /// Names devices gave themselves, by address (the inputs' names, joined).
+    public var deviceNames: [IPAddress: [String]] = [:]
     private var keptDevices = SmallestKeys<IPAddress>()
     /// What the size limits on these aggregates left out.
     public var limits = AggregateLimits()
@@ -146,12 +148,24 @@ public struct ScanResult: Sendable {
     }
 
     private mutating func addDevice(_ r: FlowRecord) {
-        guard r.source == .packets, let (address, mac) = DeviceSummary.side(of: r) else { return }
+        guard r.source == .packets, let (address, mac) = DeviceSummary.side(of: r), !DeviceSummary.isUnspecified(address) else { return }
         if devices.count >= deviceLimit, devices[address] == nil, !admitsDevice(address) {
             limits.deviceFlowsLeftOut.addSaturating(1)
             return
         }
         devices[address, default: DeviceSummary(address: address)].add(r, mac: mac)
+    }
+
+    /// An input's device names (its packet path's), joined to those already here.
+    public mutating func addNames(_ stats: PacketStats) {
+        for (a, names) in stats.deviceNames { addNames(a, names) }
+    }
+
+    mutating func addNames(_ a: IPAddress, _ names: [String]) {
+        let merged = Set((deviceNames[a] ?? []) + names).sorted()
+        // As many as one input keeps per device, the smallest; the addresses as the devices list.
+        guard deviceNames[a] != nil || deviceNames.count < deviceLimit else { return }
+        deviceNames[a] = Array(merged.prefix(PacketStats.maxNamesPerDevice))
     }
 
     /// Keeps the first `sessionLimit` sessions in report order;
@@ -215,6 +229,7 @@ public struct ScanResult: Sendable {
         limits.merge(o.limits)
         for r in o.maintenanceSessions { keepSession(r) }
         registryEntriesUsed.formUnion(o.registryEntriesUsed)
+        for (a, names) in o.deviceNames { addNames(a, names) }
         for (k, v) in o.devices {
             if devices[k] != nil {
                 devices[k]!.merge(v)
@@ -383,6 +398,7 @@ public enum Scan {
                 part.add(record, policy: policy, keepFlows: keepFlows)
             }
             part.inputs = [scan]
+            part.addNames(scan.stats)
             part.inputIndexes = [global]
             part.packets = scan.summary.packets
             part.finish()

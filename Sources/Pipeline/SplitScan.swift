@@ -339,6 +339,7 @@ final class SplitScan: @unchecked Sendable {
         summary.fileBytes = file.bytes.count
         let scan = InputScan(summary: summary, stats: stats)
         result.inputs = [scan]
+        result.addNames(stats)
         result.inputIndexes = [index]
         result.packets = summary.packets
         result.finish()

@@ -14,7 +14,8 @@ enum EvidenceDevicesSection {
         guard !devices.isEmpty else { return "<p>No device on the home side in the traffic.</p>\n" }
         let rows: [[HTMLCell]] = devices.prefix(maxDevices).map { d in
             let v = report.vendor(d.mac)
-            return [.text(d.address.description, "mono"), .text(d.mac == 0 ? "" : MACAddress.text(d.mac), "mono"),
+            return [.text(d.address.description, "mono"), .text((report.result.deviceNames[d.address] ?? []).joined(separator: ", "), "name"),
+                    .text(d.mac == 0 ? "" : MACAddress.text(d.mac), "mono"),
                     .text(v?.name ?? (d.mac == 0 ? "" : "not in the OUI registry")), .number(d.flows), .number(d.crossBorderFlows),
                     .text(HTMLText.bytes(d.bytesAbroad))]
         }
@@ -22,7 +23,7 @@ enum EvidenceDevicesSection {
             ?? "No OUI registry was read: vendors are not shown. "
         return HTMLText.element("p", source + "An Ethernet address is the one the device's frames came from at the capture point: "
             + "behind a router it is the router's.", [("class", "note")]) + "\n"
-            + HTMLTable.render(["Device", "Ethernet", "Vendor", "Flows", "Flows abroad", "Bytes abroad"], rows, cssClass: "flows",
+            + HTMLTable.render(["Device", "Names (DHCP, NetBIOS)", "Ethernet", "Vendor", "Flows", "Flows abroad", "Bytes abroad"], rows, cssClass: "flows",
                                omitted: max(0, devices.count - maxDevices), omittedNote: "devices (every one is in the JSON report)")
     }
 }

@@ -133,6 +133,9 @@ extension InputScan {
         if s.flows.evictedAcrossSegments > 0 {
             notes.append(.object([("message", .string("\(s.flows.evictedAcrossSegments) flows ended early where segments join: more flows were live across a cut than the flow table holds (\(s.flows.maxFlows))")), ("layer", .string("flows"))]))
         }
+        if s.deviceNamesDropped > 0 {
+            notes.append(.object([("message", .string("\(s.deviceNamesDropped) device names (DHCP, NetBIOS) not kept: at most \(PacketStats.maxNamesPerDevice) per device and \(PacketStats.maxDeviceNameAddresses) devices per input")), ("layer", .string("names"))]))
+        }
         if s.dnsNamesDropped > 0 {
             notes.append(.object([("message", .string("\(s.dnsNamesDropped) DNS answers not kept: the name map was full (\(s.dnsNameLimit) addresses); hostname matches for those addresses may be missing, so registry verdicts based on DNS names may differ")), ("layer", .string("dns"))]))
         }

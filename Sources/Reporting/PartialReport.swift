@@ -2,6 +2,7 @@ import Flows
 import Foundation
 import Pipeline
 import Policy
+import WireBytes
 
 /// What a report needs of one input, without the reader's internals: its path,
 /// counts, problems as text, and its rendered input object. Saved in partial
@@ -91,6 +92,13 @@ public struct PartialReport: Sendable, Codable {
     public var crossBorder: [CrossBorderEdgeTraffic]
     /// Devices on the home side, by address.
     public var devices: [DeviceSummary]
+    /// Names devices gave themselves, by address.
+    public var deviceNames: [DeviceNameList]
+
+    public struct DeviceNameList: Sendable, Codable {
+        public var address: IPAddress
+        public var names: [String]
+    }
     /// Geo sources and registry the shard was scanned with (absent in per-input state
     /// files and in partials of older versions).
     public var scope: ScanScope?
@@ -125,6 +133,7 @@ public struct PartialReport: Sendable, Codable {
         registryEntriesUsed = result.registryEntriesUsed.sorted()
         crossBorder = result.crossBorder.sorted { $0.key < $1.key }.map { CrossBorderEdgeTraffic(edge: $0.key, traffic: $0.value) }
         devices = result.devices.values.sorted { $0.address < $1.address }
+        deviceNames = result.deviceNames.sorted { $0.key < $1.key }.map { DeviceNameList(address: $0.key, names: $0.value) }
         findingFlowsLeftOut = result.findingFlowsLeftOut == 0 ? nil : result.findingFlowsLeftOut
         limits = result.limits.isEmpty ? nil : result.limits
     }
@@ -141,6 +150,7 @@ public struct PartialReport: Sendable, Codable {
         saved.registryEntriesUsed = Set(registryEntriesUsed)
         for e in crossBorder { saved.crossBorder[e.edge] = e.traffic }
         for d in devices { saved.devices[d.address] = d }
+        for n in deviceNames { saved.deviceNames[n.address] = n.names }
         saved.limits = limits ?? AggregateLimits()
         // Through a merge, so that a saved result meets the same size limits as a scan.
         var r = ScanResult()

@@ -1,4 +1,5 @@
 import Flows
+import Pipeline
 import Policy
 
 /// What a partial result read back must satisfy before it is merged. Partials and
@@ -67,6 +68,9 @@ public enum PartialReportChecks {
         }
         for (k, r) in p.flows.enumerated() { try flow(r, "flows[\(k)]") }
         for (k, r) in p.maintenanceSessions.enumerated() { try flow(r, "maintenanceSessions[\(k)]") }
+        for (k, n) in p.deviceNames.enumerated() where n.names.count > PacketStats.maxNamesPerDevice {
+            throw fail("deviceNames[\(k)].names", "more than \(PacketStats.maxNamesPerDevice) names")
+        }
         for (k, d) in p.devices.enumerated() {
             try count(d.flows, "devices[\(k)].flows", max: p.flowCount)
             try count(d.crossBorderFlows, "devices[\(k)].crossBorderFlows", max: d.flows)

@@ -107,8 +107,11 @@ public struct ScanReport {
 
     /// "10.0.0.5 (Siemens, 00:1b:1b:..)" for people: the address with what is known of it.
     public func deviceText(_ address: IPAddress) -> String {
-        guard let d = result.devices[address], d.mac != 0 else { return address.description }
-        return "\(address) (\(vendor(d.mac).map { $0.name + ", " } ?? "")\(MACAddress.text(d.mac)))"
+        let names = result.deviceNames[address] ?? []
+        guard let d = result.devices[address], d.mac != 0 else {
+            return names.isEmpty ? address.description : "\(address) (\(names.joined(separator: ", ")))"
+        }
+        return "\(address) (\((names + [vendor(d.mac)?.name].compactMap { $0 }).map { $0 + ", " }.joined())\(MACAddress.text(d.mac)))"
     }
 
     func json(_ d: DeviceSummary) -> JSON {
@@ -118,6 +121,7 @@ public struct ScanReport {
             ("mac", d.mac == 0 ? .null : .string(MACAddress.text(d.mac))),
             ("vendor", .optional(v?.short)),
             ("vendorName", .optional(v?.name)),
+            ("names", .array((result.deviceNames[d.address] ?? []).map(JSON.string))),
             ("flows", .int(d.flows)),
             ("crossBorderFlows", .int(d.crossBorderFlows)),
             ("bytesAbroad", .int(Int64(clamping: d.bytesAbroad))),

@@ -48,7 +48,8 @@ public enum ScanText {
         if !report.result.devices.isEmpty {
             out += "\n" + paint("Devices", "1") + ": \(report.result.devices.count) on the home side, \(abroad.count) talk abroad\n"
             for d in abroad.prefix(10) {
-                let v = report.vendor(d.mac).map { " " + shown($0.name) } ?? ""
+                let names = (report.result.deviceNames[d.address] ?? []).map(shown).joined(separator: ", ")
+                let v = (report.vendor(d.mac).map { " " + shown($0.name) } ?? "") + (names.isEmpty ? "" : " (\(names))")
                 out += "  \(pad(d.address.description, 16)) \(d.mac == 0 ? "" : MACAddress.text(d.mac))\(v)  "
                     + "\(d.crossBorderFlows) flows abroad, \(bytes(d.bytesAbroad))\n"
             }
