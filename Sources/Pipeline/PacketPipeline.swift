@@ -212,12 +212,14 @@ public struct PacketPipeline: ~Copyable {
         if !ended.pointee.isEmpty { emitEnded(emit: emit) }
         guard payload.count > 0, hasTransport, proto == IPProtocolNumber.tcp || proto == IPProtocolNumber.udp else { return }
         let transport: Transport = proto == IPProtocolNumber.tcp ? .tcp : .udp
-        // Names devices announce on the local network: DHCP (67, 68) and NetBIOS (137).
+        // Names devices announce on the local network: DHCP (67, 68), NetBIOS (137), mDNS (5353).
         if transport == .udp {
             if sourcePort == 68 || destinationPort == 68 || sourcePort == 67 && destinationPort == 67 {
                 if let c = DeviceNames.dhcp(payload) { stats.noteDeviceName(c.address, c.name) }
             } else if sourcePort == 137 || destinationPort == 137 {
                 if let c = DeviceNames.netbios(payload) { stats.noteDeviceName(c.address, c.name) }
+            } else if sourcePort == 5353 {
+                if let c = DeviceNames.mdns(payload, source: packet.pointee.source) { stats.noteDeviceName(c.address, c.name) }
             }
         }
         if transport == .udp, FlowLogDecoder.looksLikeExport(payload) != nil {

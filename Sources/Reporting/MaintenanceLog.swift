@@ -4,7 +4,7 @@ import ServerRegistry
 /// chained over the previous row's, so an edited, dropped or reordered row breaks the
 /// chain at its line; appended runs add only the sessions not already in the file.
 public enum MaintenanceLog {
-    public static let columns = "start,end,device,remote_address,remote_port,country,app,bytes_to_remote,bytes_from_remote,registry_entry,hostname,direction,device_mac,device_vendor"
+    public static let columns = "start,end,device,remote_address,remote_port,country,app,bytes_to_remote,bytes_from_remote,registry_entry,hostname,direction,device_mac,device_vendor,device_name"
     public static let header = columns + ",sha256"
     /// What the first row chains to.
     public static let genesis = String(repeating: "0", count: 64)
@@ -64,7 +64,7 @@ public enum MaintenanceLog {
                 return .failure(Broken(line: r.line, message: "the row's sha256 does not follow the previous row: this row or one before it was edited, dropped or reordered"))
             }
             let f = fields(body)
-            guard f.count == 14 else { return .failure(Broken(line: r.line, message: "\(f.count) columns, not 14")) }
+            guard f.count == 15 else { return .failure(Broken(line: r.line, message: "\(f.count) columns, not 15")) }
             v.keys.insert(key(start: f[0], device: f[2], remote: f[3], port: f[4], app: f[6]))
             v.last = hash
             v.rows += 1

@@ -223,20 +223,22 @@ public struct ScanReport {
                 .int(Int(f.serverPort)), .optional(r.clientCountry), .string(r.app.name),
                 .int(Int64(clamping: f.bytesToClient)), .int(Int64(clamping: f.bytesToServer)),
                 .null, .optional(r.hostname), .string("inbound"),
-            ] + deviceFields(f.serverMAC) : [
+            ] + deviceFields(f.serverMAC, f.server) : [
                 ScanReport.time(f.first), ScanReport.time(f.last), .string(f.client.description), .string(f.server.description),
                 .int(Int(f.serverPort)), .optional(r.serverCountry), .string(r.app.name),
                 .int(Int64(clamping: f.bytesToServer)), .int(Int64(clamping: f.bytesToClient)),
                 .optional(registryEntryFor(r)), .optional(r.hostname), .string("outbound"),
-            ] + deviceFields(f.clientMAC)
+            ] + deviceFields(f.clientMAC, f.client)
             let text = fields.map(FlowRecordReport.csvField)
             return (MaintenanceLog.key(start: text[0], device: text[2], remote: text[3], port: text[4], app: text[6]), text.joined(separator: ","))
         }
     }
 
-    /// The device's Ethernet address and vendor, for the maintenance log.
-    func deviceFields(_ mac: UInt64) -> [JSON] {
-        [mac == 0 ? .null : .string(MACAddress.text(mac)), .optional(vendor(mac)?.name)]
+    /// The device's Ethernet address, vendor and names, for the maintenance log.
+    func deviceFields(_ mac: UInt64, _ address: IPAddress) -> [JSON] {
+        let names = result.deviceNames[address] ?? []
+        return [mac == 0 ? .null : .string(MACAddress.text(mac)), .optional(vendor(mac)?.name),
+                names.isEmpty ? .null : .string(names.joined(separator: ";"))]
     }
 
     /// The whole log: header and chained rows.

@@ -67,8 +67,8 @@ import TestSupport
 
     /// Names with commas, quotes and newlines stay inside their field, and the chain holds.
     @Test func quotedFieldsKeepTheChain() {
-        let rows = [("k1", "2026-01-01T00:00:00.000000Z,2026-01-01T00:00:01.000000Z,10.0.0.1,1.2.3.4,22,DE,ssh,1,2,,\"a,\"\"b\"\"\nc\",outbound,,"),
-                    ("k2", "2026-01-01T00:00:02.000000Z,2026-01-01T00:00:03.000000Z,10.0.0.1,1.2.3.4,22,DE,ssh,1,2,,,outbound,00:1b:21:00:00:01,Intel Corporate")]
+        let rows = [("k1", "2026-01-01T00:00:00.000000Z,2026-01-01T00:00:01.000000Z,10.0.0.1,1.2.3.4,22,DE,ssh,1,2,,\"a,\"\"b\"\"\nc\",outbound,,,"),
+                    ("k2", "2026-01-01T00:00:02.000000Z,2026-01-01T00:00:03.000000Z,10.0.0.1,1.2.3.4,22,DE,ssh,1,2,,,outbound,00:1b:21:00:00:01,Intel Corporate,plc-07")]
         let text = MaintenanceLog.header + "\n" + MaintenanceLog.chain(rows.map { (key: $0.0, text: $0.1) }, after: MaintenanceLog.genesis).text
         guard case .success(let v) = MaintenanceLog.verify(text) else { Issue.record("a valid log did not verify"); return }
         #expect(v.rows == 2 && v.keys.count == 2)

@@ -106,7 +106,7 @@ import TestSupport
         let log = report.maintenanceLog.split(separator: "\n")
         #expect(log.count == 2)
         // Inbound: the device is the plant server, the remote side the vendor abroad.
-        let row = "2026-05-28T20:26:40.010000Z,2026-05-28T20:26:40.014000Z,10.1.1.6,45.20.0.1,22,DE,ssh,112,148,,,inbound,02:00:00:00:00:02,"
+        let row = "2026-05-28T20:26:40.010000Z,2026-05-28T20:26:40.014000Z,10.1.1.6,45.20.0.1,22,DE,ssh,112,148,,,inbound,02:00:00:00:00:02,,"
         #expect(log.last == Substring(row + "," + MaintenanceLog.link(MaintenanceLog.genesis, row)))
     }
 }

@@ -49,15 +49,33 @@ import WireBytes
         #expect(Self.parse(Self.netbiosRegistration("X", address: [255, 255, 255, 255]), DeviceNames.netbios) == nil)
     }
 
+    /// An mDNS announcement: a response with `NAME.local A ADDRESS` (cache-flush class).
+    static func mdns(_ name: String, address: [UInt8]) -> [UInt8] {
+        var b: [UInt8] = [0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0]
+        for label in (name + ".local").split(separator: ".") { b += [UInt8(label.utf8.count)] + Array(label.utf8) }
+        return b + [0, 0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4] + address
+    }
+
+    @Test func mdnsAnnouncement() {
+        let a = Self.mdns("Robot-Cell-3", address: [10, 0, 3, 3])
+        #expect(Self.parse(a) { DeviceNames.mdns($0, source: IPAddress("10.0.3.3")!) } == .init(address: IPAddress("10.0.3.3")!, name: "robot-cell-3"))
+        // An answer for another address (a proxy, or a spoof) names nothing.
+        #expect(Self.parse(a) { DeviceNames.mdns($0, source: IPAddress("10.0.3.4")!) } == nil)
+        var query = a
+        query[2] = 0
+        #expect(Self.parse(query) { DeviceNames.mdns($0, source: IPAddress("10.0.3.3")!) } == nil)
+    }
+
     /// Every truncation and every single-byte change of both messages: no crash, and a
     /// claim only with a name that fits.
     @Test func cutAndChangedMessagesNeverCrash() {
         let samples = [Self.dhcp(ciaddr: [10, 0, 0, 9], options: [12, 4] + Array("name".utf8)),
-                       Self.netbiosRegistration("ENG-WS-12", address: [10, 0, 2, 12])]
+                       Self.netbiosRegistration("ENG-WS-12", address: [10, 0, 2, 12]), Self.mdns("cam-1", address: [10, 0, 0, 9])]
         for s in samples {
             for n in 0 ... s.count {
                 _ = Self.parse(Array(s.prefix(n)), DeviceNames.dhcp)
                 _ = Self.parse(Array(s.prefix(n)), DeviceNames.netbios)
+                _ = Self.parse(Array(s.prefix(n))) { DeviceNames.mdns($0, source: IPAddress("10.0.0.9")!) }
             }
             for i in s.indices {
                 var m = s

@@ -92,6 +92,32 @@ public enum DeviceNames {
         return Claim(address: IPAddress(v4: address), name: n)
     }
 
+    /// mDNS (RFC 6762): a response's A or AAAA record for `NAME.local` whose address is the
+    /// sender's own (a device announcing itself; answers for others are left out).
+    public static func mdns(_ b: UnsafeRawBufferPointer, source: IPAddress) -> Claim? {
+        guard b.count >= DNSMessage.headerLength else { return nil }
+        var c = Cursor(b)
+        guard c.skip(2), let flags = c.u16(), flags & 0x8000 != 0, let qd = c.u16(), let an = c.u16(), let ns = c.u16(),
+              let ar = c.u16() else { return nil }
+        for _ in 0 ..< Int(min(qd, 16)) {
+            guard DNSMessage.readName(b, &c) != nil, c.skip(4) else { return nil }
+        }
+        let records = min(Int(an) + Int(ns) + Int(ar), DNSMessage.maxRecords)
+        for _ in 0 ..< records {
+            guard let owner = DNSMessage.readName(b, &c), let type = c.u16(), let klass = c.u16(), c.skip(4),
+                  let length = c.u16(), let rdata = c.sub(Int(length)) else { return nil }
+            // The top bit of the class is mDNS's cache-flush flag.
+            guard klass & 0x7FFF == DNSMessage.classIN, owner.hasSuffix(".local"), owner.count > 6 else { continue }
+            let address: IPAddress
+            if type == DNSMessage.typeA, length == 4 { address = IPAddress(v4At: rdata.offset, in: b) }
+            else if type == DNSMessage.typeAAAA, length == 16 { address = IPAddress(v6At: rdata.offset, in: b) }
+            else { continue }
+            guard address == source else { continue }
+            return Claim(address: address, name: String(owner.dropLast(6)))
+        }
+        return nil
+    }
+
     static func text(_ b: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> String {
         var n = String(decoding: b.view(start, min(length, maxNameLength)), as: UTF8.self)
         while n.last == "\0" { n.removeLast() }
