@@ -144,6 +144,60 @@ exec {BINARY} "$@"
         check(all(str(g["date"]) == g["first"][:10] and str(g["server_country"]) == (g["serverCountry"] or "unplaced") for g in got),
               "partition columns date and server_country")
 
+        # Relative names from another directory: the Spark JVM and its Python workers keep the
+        # directory they started in (as executors on a cluster have their own), so the job must
+        # name files absolutely, take ./borderflow.yaml as scan does, and hand merge its fail_on.
+        here = os.path.join(work, "plant")
+        os.makedirs(here, exist_ok=True)
+        shutil.copy(inputs[0], os.path.join(here, "plant.pcapng"))
+        with open(os.path.join(here, "borderflow.yaml"), "w") as f:
+            f.write(f"home: [CN]\ngeo: [{JUDGE[3]}]\nfail_on: none\n")
+        expected_report = run([BINARY, "scan", "-q", "--format", "json", "--asn", "off", "plant.pcapng"], cwd=here)
+        cwd = os.getcwd()
+        os.chdir(here)
+        try:
+            status = borderflow_spark.main(["--master", "local[2]", "--borderflow", BINARY, "--format", "json",
+                                            "-o", "merged.json", "--asn", "off", "plant.pcapng"])
+        finally:
+            os.chdir(cwd)
+        with open(os.path.join(here, "merged.json"), "rb") as f:
+            report = json.loads(f.read())
+        check(status == expected_report.returncode == 0 and [i["path"] for i in report["inputs"]] == [os.path.join(here, "plant.pcapng")]
+              and report["findings"] == json.loads(expected_report.stdout)["findings"],
+              "relative names and ./borderflow.yaml: absolute paths for the executors, the config's fail_on for merge")
+
+        # A configuration error fails every task: the job exits 2 as borderflow does, not 1 (findings).
+        status = borderflow_spark.main(["--master", "local[2]", "--borderflow", BINARY, "--format", "json",
+                                        "--registry", os.path.join(work, "missing.yaml"), "--asn", "off"] + JUDGE + inputs[:1])
+        check(status == 2, "a task that cannot succeed ends the job with status 2")
+
+        # A directory that grows while the tasks run: the first shard's scan adds a file
+        # after it has listed the directory, so the later shard sees another input list.
+        growing = os.path.join(work, "growing")
+        os.makedirs(growing, exist_ok=True)
+        shutil.copy(inputs[0], os.path.join(growing, "b.pcapng"))
+        grower = os.path.join(work, "growing-borderflow")
+        with open(grower, "w") as f:
+            f.write(f"""#!/bin/sh
+{BINARY} "$@"; status=$?
+case "$*" in *"--shard 1/"*) cp {inputs[0]} {growing}/a.pcapng ;; esac
+exit $status
+""")
+        os.chmod(grower, 0o755)
+        status = borderflow_spark.main(["--master", "local[1]", "--borderflow", grower, "--shards", "2", "--format", "json",
+                                        "-o", os.path.join(work, "grown.json"), "--asn", "off"] + JUDGE + [growing])
+        check(status == 2 and not os.path.exists(os.path.join(work, "grown.json")),
+              "inputs that change while the tasks run end the job with status 2, not a report missing them")
+
+        # A field the Parquet schema does not know yet (a newer borderflow) is kept in `extra`.
+        newer = os.path.join(work, "newer-borderflow")
+        with open(newer, "w") as f:
+            f.write(f"#!/bin/sh\n{BINARY} \"$@\" | sed 's/}}$/,\"futureField\":[1]}}/'\n")
+        os.chmod(newer, 0o755)
+        rows = borderflow_spark.flows_of(newer, inputs[0], JUDGE)
+        check(rows and all(json.loads(r["extra"]) == {"futureField": [1]} and "futureField" not in r for r in rows),
+              "fields the Parquet schema lacks are kept as JSON in the extra column")
+
         # DuckDB over the NDJSON flows, the README's query.
         ndjson = os.path.join(work, "flows.ndjson")
         with open(ndjson, "w") as f:
