@@ -207,6 +207,11 @@ public struct PartialReport: Sendable, Codable {
             guard p.home == firstPart.partial.home else {
                 throw PartialReportError(path: path, message: "home \(p.home.joined(separator: ",")) differs from \(firstPart.path)'s \(firstPart.partial.home.joined(separator: ","))")
             }
+            // Shards of one run see the same input list: a different count means the
+            // inputs changed between the shards' scans, and an input would be lost.
+            guard p.totalInputs == firstPart.partial.totalInputs else {
+                throw PartialReportError(path: path, message: "is a piece of a run over \(p.totalInputs) inputs, \(firstPart.path) of one over \(firstPart.partial.totalInputs): the inputs changed between the scans; scan them again")
+            }
             for i in p.inputs {
                 if let other = seen[i.index] {
                     throw PartialReportError(path: path, message: "input \(i.path) is also in \(other): the partials overlap")

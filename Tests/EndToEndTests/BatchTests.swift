@@ -67,6 +67,12 @@ import WireBytes
         let result = Scan.run(Array(inputs.prefix(2)), policy: try Self.policy(), jobs: 1)
         let p = PartialReport(result: result, home: ["CN"], tool: "test", totalInputs: inputs.count, includeFlows: false)
         #expect(throws: PartialReportError.self) { try PartialReport.merge([("a", p), ("b", p)]) }
+        // Shards of runs over different input lists (the archive grew between them).
+        let second = Scan.run([inputs[2]], indexes: [2], policy: try Self.policy(), jobs: 1)
+        let grown = PartialReport(result: second, home: ["CN"], tool: "test", totalInputs: inputs.count + 1, includeFlows: false)
+        #expect(throws: PartialReportError.self) { try PartialReport.merge([("a", p), ("b", grown)]) }
+        let same = PartialReport(result: second, home: ["CN"], tool: "test", totalInputs: inputs.count, includeFlows: false)
+        #expect(throws: Never.self) { try PartialReport.merge([("a", p), ("b", same)]) }
         #expect(throws: PartialReportError.self) { try PartialReport.decode(Data("{\"format\":1}".utf8), path: "x") }
     }
 
