@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// `--write FILE`: what is captured, kept as pcapng (LZ4 frames when FILE ends in
-/// `.lz4`), in files cut by size or time. A file is written as `NAME.part` and renamed
+/// `.lz4`, one Zstandard frame per file when it ends in `.zst`), in files cut by size or time. A file is written as `NAME.part` and renamed
 /// to NAME when it is complete, so every file under its final name reads to the end.
 /// Rotated files are named by when they began and their number: `capture-20261124T081500Z-00001.pcapng.lz4`.
 public final class CaptureArchive {
@@ -14,7 +14,7 @@ public final class CaptureArchive {
     let linkType: LinkType
     let snapLength: Int32
     let interface: String
-    let compress: Bool
+    let compression: ByteSink.Compression
     private var sink: ByteSink?
     private var fd: Int32 = -1
     private var current: String?
@@ -30,7 +30,7 @@ public final class CaptureArchive {
         self.linkType = linkType
         self.snapLength = snapLength
         self.interface = interface
-        compress = path.hasSuffix(".lz4")
+        compression = ByteSink.Compression.of(path: path)
         try open(at: now)
     }
 
@@ -68,7 +68,7 @@ public final class CaptureArchive {
         let f = Glibc.open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard f >= 0 else { throw LiveCaptureError("cannot write \(part): \(String(cString: strerror(errno)))") }
         do {
-            let s = try ByteSink(fd: f, lz4: compress)
+            let s = try ByteSink(fd: f, compression: compression)
             try PcapngBlockWriter(sink: s).header(linkType: linkType, snapLength: UInt32(bitPattern: snapLength), interfaceName: interface)
             sink = s
         } catch {
@@ -110,7 +110,7 @@ public final class CaptureArchive {
         guard rotation != nil else { return path }
         var stem = Substring(path)
         var suffix = ""
-        for s in [".lz4", ".pcapng", ".pcap"] where stem.hasSuffix(s) {
+        for s in [".lz4", ".zst", ".pcapng", ".pcap"] where stem.hasSuffix(s) {
             stem = stem.dropLast(s.count)
             suffix = s + suffix
         }

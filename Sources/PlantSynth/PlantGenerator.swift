@@ -8,6 +8,8 @@ public struct SynthOptions: Sendable {
     public var targetBytes = 1 << 20
     public var format = CaptureFileFormat.pcap
     public var lz4 = false
+    /// One Zstandard frame instead (an output name ending in `.zst`).
+    public var zstd = false
     public var devices = 200
     public var vlans = 8
     /// Sessions open at once (interleaved packet by packet).
@@ -95,7 +97,7 @@ public struct PlantGenerator {
 
     /// Generates until the target size, writing to `fd`.
     public mutating func write(to fd: Int32) throws -> SynthSummary {
-        let sink = try ByteSink(fd: fd, lz4: options.lz4)
+        let sink = try ByteSink(fd: fd, compression: options.zstd ? .zstd : options.lz4 ? .lz4 : .none)
         let writer = FrameWriter(format: options.format, sink: sink)
         try writer.header()
         var active: [Session] = []

@@ -32,7 +32,7 @@ struct LiveCommand: ParsableCommand {
         60 s, TCP 300 s), long ones are cut every 30 minutes.
 
         --write FILE keeps what was captured as pcapng, LZ4-compressed when FILE ends in \
-        .lz4. A file is written as FILE.part and renamed when complete. With --rotate \
+        .lz4, Zstandard when it ends in .zst. A file is written as FILE.part and renamed when complete. With --rotate \
         (100M: size, powers of 1024; 15m, 1h: time, cut at UTC multiples) the files are \
         named by their start and number (plant-20261124T081500Z-00001.pcapng.lz4) and \
         sort in the order they were written. Scanned one by one, a flow cut by a rotation \

@@ -64,6 +64,7 @@ struct SynthCommand: ParsableCommand {
         options.targetBytes = bytes
         options.format = f
         options.lz4 = lz4 || output.hasSuffix(".lz4")
+        options.zstd = !options.lz4 && output.hasSuffix(".zst")
         options.seed = seed
         options.devices = max(1, devices)
         let fd: Int32 = output == "-" ? 1 : open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -80,6 +81,6 @@ struct SynthCommand: ParsableCommand {
             let tsv = "rule\tserver\n" + PlantModel.expectedFindings.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n") + "\n"
             try tsv.write(toFile: dir + "/expected-findings.tsv", atomically: true, encoding: .utf8)
         }
-        printError("\(output): \(summary.packets) packets, \(summary.sessions) sessions, \(summary.bytes) bytes" + (options.lz4 ? " (\(summary.fileBytes) compressed)" : ""))
+        printError("\(output): \(summary.packets) packets, \(summary.sessions) sessions, \(summary.bytes) bytes" + (options.lz4 || options.zstd ? " (\(summary.fileBytes) compressed)" : ""))
     }
 }

@@ -2,6 +2,7 @@ import CaptureFormats
 import CLz4
 import CZlib
 import CZstd
+import Foundation
 import Testing
 import WireBytes
 
@@ -95,6 +96,30 @@ enum Compress {
         CaptureBuilder.interface(&b)
         for i in 0 ..< 50 { CaptureBuilder.enhancedPacket(&b, timestamp: UInt64(i) * 1000, packet: CaptureBuilder.frame(60 + i)) }
         #expect(readAll(Compress.zstd(b.data)).packets == 50)
+    }
+
+    /// What `ByteSink` writes (synth, live --write) reads back: LZ4 frames and one
+    /// Zstandard frame, over several of its 1 MiB chunks.
+    @Test(arguments: [ByteSink.Compression.lz4, .zstd, .none])
+    func byteSinkOutputReadsBack(_ compression: ByteSink.Compression) throws {
+        var plain = CaptureBuilder.pcap(packets: (0 ..< 3000).map { CaptureBuilder.frame(($0 * 331) % 1500, seed: UInt8($0 % 256)) })
+        while plain.count < 3 * ByteSink.chunk + 12345 { plain += plain.suffix(from: 24) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-sink-\(getpid())-\(compression)").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        let sink = try ByteSink(fd: fd, compression: compression)
+        var at = 0
+        while at < plain.count {   // in uneven pieces, as packets come
+            let n = min(plain.count - at, 70_001)
+            try plain[at ..< at + n].withUnsafeBytes { try sink.write($0) }
+            at += n
+        }
+        try sink.finish()
+        close(fd)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(compression == .none ? written == plain : written.count < plain.count)
+        #expect(readAll(written) == readAll(plain))
     }
 
     @Test func aZstdFrameCutOffKeepsEveryPacketBeforeIt() {

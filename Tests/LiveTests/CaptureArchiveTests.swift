@@ -47,7 +47,7 @@ import WireBytes
         return out
     }
 
-    @Test(arguments: ["plain.pcapng", "packed.pcapng.lz4"])
+    @Test(arguments: ["plain.pcapng", "packed.pcapng.lz4", "packed.pcapng.zst"])
     func oneFileReadsBack(name: String) throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let fs = frames(300)
