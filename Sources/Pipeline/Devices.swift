@@ -17,8 +17,8 @@ public struct DeviceSummary: Sendable, Equatable, Codable {
     public init(address: IPAddress) { self.address = address }
 
     /// The home-side end of a flow: the client, or the server of an inbound session
-    /// (a vendor abroad reaching a plant device). Nil for flows from logs.
-    static func side(of r: FlowRecord) -> (address: IPAddress, mac: UInt64)? {
+    /// (a vendor abroad reaching a plant device).
+    static func side(of r: FlowRecord) -> (address: IPAddress, mac: UInt64) {
         r.inbound ? (r.flow.server, r.flow.serverMAC) : (r.flow.client, r.flow.clientMAC)
     }
 

@@ -148,7 +148,9 @@ public struct ScanResult: Sendable {
     }
 
     private mutating func addDevice(_ r: FlowRecord) {
-        guard r.source == .packets, let (address, mac) = DeviceSummary.side(of: r), !DeviceSummary.isUnspecified(address) else { return }
+        guard r.source == .packets else { return }
+        let (address, mac) = DeviceSummary.side(of: r)
+        guard !DeviceSummary.isUnspecified(address) else { return }
         if devices.count >= deviceLimit, devices[address] == nil, !admitsDevice(address) {
             limits.deviceFlowsLeftOut.addSaturating(1)
             return

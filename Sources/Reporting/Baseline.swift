@@ -43,13 +43,10 @@ public struct Baseline: Sendable, Equatable {
         guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw fail("not JSON (expected a borderflow JSON report or SARIF file)")
         }
-        if let tool = top["tool"] as? [String: Any], tool["name"] as? String == "borderflow", let findings = top["findings"] as? [[String: Any]] {
+        if let findings = JSONReportFindings.findings(of: top) {
             return Baseline(path: path, entries: try findings.map { f throws(LoadError) in
-                let server = f["server"] as? [String: Any]
-                guard let rule = f["rule"] as? String, let ip = (server?["ip"] as? String).flatMap(IPAddress.init) else {
-                    throw fail("a finding without a rule or server address")
-                }
-                return Entry(rule: rule, severity: f["severity"] as? String ?? "", server: ip.description, country: server?["country"] as? String)
+                guard let e = JSONReportFindings.entry(f) else { throw fail("a finding without a rule or server address") }
+                return e
             })
         }
         if top["version"] as? String == "2.1.0", let runs = top["runs"] as? [[String: Any]] {

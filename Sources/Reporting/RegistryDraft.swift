@@ -34,8 +34,7 @@ public enum RegistryDraft {
 
     /// The unregistered servers of a JSON report (`scan --format json`), or why not.
     public static func servers(ofJSON data: Data, path: String) throws(ReportDiff.LoadError) -> [Server] {
-        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              (top["tool"] as? [String: Any])?["name"] as? String == "borderflow", let findings = top["findings"] as? [[String: Any]] else {
+        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let findings = JSONReportFindings.findings(of: top) else {
             throw ReportDiff.LoadError(description: "\(VisibleText.escape(path)): not a borderflow JSON report (scan --format json)")
         }
         return findings.compactMap { f in

@@ -18,19 +18,12 @@ public struct ReportDiff: Sendable, Equatable {
 
     /// A borderflow JSON report's findings, or an error naming the file.
     public static func side(path: String) throws(LoadError) -> Side {
-        func fail(_ why: String) -> LoadError { LoadError(description: "\(VisibleText.escape(path)): \(why)") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
-        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              (top["tool"] as? [String: Any])?["name"] as? String == "borderflow", let findings = top["findings"] as? [[String: Any]] else {
-            throw fail("not a borderflow JSON report (scan --format json)")
-        }
+        let findings = try JSONReportFindings.load(path: path).get()
         var s = Side()
         for f in findings {
-            let server = f["server"] as? [String: Any]
-            guard let rule = f["rule"] as? String, let ip = (server?["ip"] as? String).flatMap(IPAddress.init) else {
-                throw fail("a finding without a rule or server address")
+            guard let e = JSONReportFindings.entry(f) else {
+                throw LoadError(description: "\(VisibleText.escape(path)): a finding without a rule or server address")
             }
-            let e = Baseline.Entry(rule: rule, severity: f["severity"] as? String ?? "", server: ip.description, country: server?["country"] as? String)
             s.findings[e.fingerprint] = e
             s.servers.insert(e.server)
             if let c = e.country { s.countries.insert(c) }
