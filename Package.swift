@@ -7,7 +7,7 @@ let package = Package(
     name: "borderflow",
     products: [
         .executable(name: "borderflow", targets: ["borderflow"]),
-        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting", "Setup", "Networks"]),
+        .library(name: "BorderflowKit", targets: ["Pipeline", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "ServerRegistry", "Policy", "Geo", "PlantSynth", "WireBytes", "Verdicts", "Reporting", "Setup", "Networks", "Services"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,15 +38,17 @@ let package = Package(
         .target(name: "PlantSynth", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Geo", dependencies: ["WireBytes", "CaptureFormats"]),
         .target(name: "Networks", dependencies: ["WireBytes", "Geo", "CLoc"]),
-        .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry"]),
+        .target(name: "Services", dependencies: ["WireBytes", "Verdicts", "ServerRegistry", .product(name: "Yams", package: "Yams")],
+                resources: [.embedInCode("services.yaml")]),
+        .target(name: "Policy", dependencies: ["WireBytes", "Verdicts", "Flows", "ServerRegistry", "Services"]),
         .target(name: "Pipeline", dependencies: ["WireBytes", "Verdicts", "CaptureFormats", "Packets", "Flows", "FlowLogs", "Inspection", "Policy"]),
         .target(name: "Reporting", dependencies: ["WireBytes", "Geo", "Networks", "Verdicts", "CaptureFormats", "Flows", "Inspection", "Policy", "Pipeline", "ServerRegistry"]),
         // Setting up a run: the config file, geo sources, the registry into a `Policy`.
-        .target(name: "Setup", dependencies: ["Geo", "Networks", "Policy", "Reporting", "ServerRegistry", "Verdicts", "WireBytes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Setup", dependencies: ["Geo", "Networks", "Policy", "Reporting", "ServerRegistry", "Services", "Verdicts", "WireBytes", .product(name: "Yams", package: "Yams")]),
         // `borderflow live`: libpcap capture into the packet pipeline, pcapng(.lz4) archives.
         .target(name: "Live", dependencies: ["CPcap", "CaptureFormats", "WireBytes", "Verdicts", "Pipeline", "Policy", "Reporting"]),
         .executableTarget(name: "borderflow", dependencies: [
-            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "Setup", "CShims",
+            "Pipeline", "Reporting", "CaptureFormats", "ServerRegistry", "Flows", "Geo", "Policy", "WireBytes", "Verdicts", "PlantSynth", "Live", "Setup", "Services", "CShims",
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -62,8 +64,9 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["TestSupport", "Networks", "WireBytes"]),
         .testTarget(name: "GeoTests", dependencies: ["TestSupport", "Geo", "WireBytes"]),
         .testTarget(name: "ServerRegistryTests", dependencies: ["Verdicts", "ServerRegistry", "WireBytes"]),
+        .testTarget(name: "ServicesTests", dependencies: ["Verdicts", "Services", "ServerRegistry"]),
         .testTarget(name: "LiveTests", dependencies: ["Verdicts", "TestSupport", "Live", "CaptureFormats", "Pipeline", "Policy", "Reporting", "WireBytes"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Setup", "Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets", "Networks"],
+        .testTarget(name: "EndToEndTests", dependencies: ["Setup", "Verdicts", "TestSupport", "Pipeline", "Reporting", "CaptureFormats", "Flows", "Geo", "Policy", "ServerRegistry", "PlantSynth", "WireBytes", "Inspection", "Packets", "Networks", "Services"],
                     exclude: ["Scenarios", "Golden"]),  // expected outputs, read by path
     ]
 )

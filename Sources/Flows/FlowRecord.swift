@@ -20,6 +20,8 @@ public struct FlowRecord: Sendable, Equatable {
     /// The protocol an encrypted flow offers (ALPN) or its port suggests; `unknown` if none.
     public var offered: AppProtocol = .unknown
     public var hostname: String?
+    /// The services catalogue entry the hostname matches (`aws-iot-core`), if any.
+    public var service: String?
     public var serverCountry: String?
     public var crossBorder: Bool
     /// Decided by the policy; `notApplicable` until then.
@@ -82,6 +84,8 @@ public struct CategoryEvidenceKey: Hashable, Comparable, Sendable, Codable {
     public var offered: AppProtocol
     /// The server port, for port evidence only (0 otherwise).
     public var port: UInt16
+    /// The catalogue entry, for service evidence only.
+    public var service: String?
 
     public init(_ r: FlowRecord) {
         kind = r.categoryEvidence
@@ -89,11 +93,14 @@ public struct CategoryEvidenceKey: Hashable, Comparable, Sendable, Codable {
         category = r.category
         offered = r.offered
         port = r.categoryEvidence == .port ? r.flow.serverPort : 0
+        service = r.categoryEvidence == .service ? r.service : nil
     }
 
     public static func < (a: Self, b: Self) -> Bool {
         (a.kind.rawValue, a.app.rawValue, a.category.rawValue, a.offered.rawValue, a.port)
             < (b.kind.rawValue, b.app.rawValue, b.category.rawValue, b.offered.rawValue, b.port)
+            || (a.kind, a.app, a.category, a.offered, a.port) == (b.kind, b.app, b.category, b.offered, b.port)
+            && (a.service ?? "") < (b.service ?? "")
     }
 
     /// For people: "payload: mqtt", "ALPN: tls offers mqtt", "port: tls to 8883, the port
@@ -106,6 +113,7 @@ public struct CategoryEvidenceKey: Hashable, Comparable, Sendable, Codable {
                 : "payload: \(app.name) carrying \(category.name)"
         case .alpn: return "ALPN: \(app.name) offers \(offered.name)"
         case .port: return "port: \(app.name) to \(port), the port of \(offered.name) over TLS (a hint)"
+        case .service: return "service: \(app.name) name matches \(service ?? "") (\(category.name))"
         }
     }
 }

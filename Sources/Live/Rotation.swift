@@ -1,3 +1,5 @@
+import WireBytes
+
 /// When `--write` starts a new file: once one holds so many bytes, or every so long.
 public enum Rotation: Sendable, Equatable {
     case size(Int)
@@ -28,24 +30,3 @@ public enum Rotation: Sendable, Equatable {
     }
 }
 
-/// Byte counts as people write them: `4194304`, `4M`, `512K`, `1G`, `4MiB`, `4MB`
-/// (all powers of 1024).
-public enum ByteCount {
-    public static func parse(_ text: String) -> Int? {
-        var s = Substring(text)
-        if s.hasSuffix("iB") { s = s.dropLast(2) } else if s.hasSuffix("B") { s = s.dropLast() }
-        guard let last = s.last else { return nil }
-        let shift: Int
-        switch last {
-        case "K", "k": shift = 10
-        case "M": shift = 20
-        case "G", "g": shift = 30
-        case "0" ... "9": shift = 0
-        default: return nil
-        }
-        if shift > 0 { s = s.dropLast() }
-        guard let n = Int(s), n >= 0 else { return nil }
-        let (v, o) = n.multipliedReportingOverflow(by: 1 << shift)
-        return o ? nil : v
-    }
-}

@@ -34,6 +34,10 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
     /// Names the server was reached by, as many as a finding keeps.
     public var hostnames = BoundedSet<String>(limit: Finding.maxHostnames)
     public var apps: Set<AppProtocol> = []
+    /// What the flows carried, and the catalogue services that said so (as many as a
+    /// finding keeps of its names).
+    public var categories: Set<PayloadCategory> = []
+    public var services = BoundedSet<String>(limit: Finding.maxHostnames)
     public var flows = 0
     public var bytes: UInt64 = 0
 
@@ -46,7 +50,7 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         registry = max(registry, status)
     }
 
-    enum CodingKeys: String, CodingKey { case country, registry, hostnames, hostnamesTruncated, apps, flows, bytes }
+    enum CodingKeys: String, CodingKey { case country, registry, hostnames, hostnamesTruncated, apps, categories, services, flows, bytes }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,6 +59,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         hostnames = BoundedSet(try c.decode([String].self, forKey: .hostnames), limit: Finding.maxHostnames,
                                truncated: try c.decodeIfPresent(Bool.self, forKey: .hostnamesTruncated) ?? false)
         apps = try c.decode(Set<AppProtocol>.self, forKey: .apps)
+        categories = try c.decodeIfPresent(Set<PayloadCategory>.self, forKey: .categories) ?? []
+        services = BoundedSet(try c.decodeIfPresent([String].self, forKey: .services) ?? [], limit: Finding.maxHostnames)
         flows = try c.decode(Int.self, forKey: .flows)
         bytes = try c.decode(UInt64.self, forKey: .bytes)
     }
@@ -67,6 +73,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         try c.encode(hostnames.sorted(), forKey: .hostnames)
         if hostnames.isTruncated { try c.encode(true, forKey: .hostnamesTruncated) }
         try c.encode(apps.sortedNames, forKey: .apps)
+        try c.encode(categories.sortedNames, forKey: .categories)
+        if !services.isEmpty { try c.encode(services.sorted(), forKey: .services) }
         try c.encode(flows, forKey: .flows)
         try c.encode(bytes, forKey: .bytes)
     }
@@ -75,6 +83,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         note(registry: r.registry)
         if let h = r.hostname { hostnames.insert(h) }
         apps.insertOften(r.app)
+        categories.insertOften(r.category)
+        if let v = r.service { services.insert(v) }
         flows += 1
         bytes &+= r.flow.bytesToServer &+ r.flow.bytesToClient
     }
@@ -83,6 +93,8 @@ public struct CrossBorderTraffic: Sendable, Equatable, Codable {
         note(registry: o.registry)
         hostnames.formUnion(o.hostnames)
         apps.formUnion(o.apps)
+        categories.formUnion(o.categories)
+        services.formUnion(o.services)
         flows.addSaturating(o.flows)
         bytes.addSaturating(o.bytes)
     }

@@ -1,5 +1,6 @@
 import Flows
 import ServerRegistry
+import Services
 import Verdicts
 import WireBytes
 
@@ -14,6 +15,10 @@ public struct Policy: Sendable {
     public let home: Set<String>
     public let geo: CountryLookup
     public let registry: Registry
+    /// Names what encrypted and web flows carry from their server names.
+    public let services: ServiceCatalogue
+    /// Bytes a data-storage flow must send to the server for `offshore-data-storage`.
+    public let offshoreStorageMinimum: UInt64
 
     /// `home` as a list: one to a few codes, compared as small strings (a `Set` hashes
     /// each country per flow); a group of many is looked up in the set.
@@ -26,10 +31,13 @@ public struct Policy: Sendable {
     public enum Placement: Sendable { case home, abroad, undetermined }
 
     /// `regions`: the region codes of the geo data and the countries each may mean.
-    public init(home: Set<String>, geo: CountryLookup, registry: Registry, regions: [String: [String]] = [:]) {
+    public init(home: Set<String>, geo: CountryLookup, registry: Registry, regions: [String: [String]] = [:],
+                services: ServiceCatalogue = .empty, offshoreStorageMinimum: UInt64 = Policy.offshoreStorageMinimumBytes) {
         self.home = home
         self.geo = geo
         self.registry = registry
+        self.services = services
+        self.offshoreStorageMinimum = offshoreStorageMinimum
         homeList = home.count <= 8 ? home.sorted() : []
         regionPlacements = regions.keys.sorted().map { code in
             let members = regions[code]!
@@ -59,6 +67,7 @@ public struct Policy: Sendable {
 
     /// Fills the record's geography and registry fields, and says which rules it meets.
     public func judge(_ r: inout FlowRecord) -> Verdict {
+        nameService(&r)
         let server = r.flow.server
         let client = r.flow.client
         r.clientCountry = SpecialAddresses.isSpecial(client) ? nil : geo.country(for: client)
@@ -91,23 +100,40 @@ public struct Policy: Sendable {
         } else {
             r.serverCountry = nil
         }
-        return Verdict(rules: Policy.rules(of: r), registryEntry: entry)
+        return Verdict(rules: Policy.rules(of: r, offshoreStorageMinimum: offshoreStorageMinimum), registryEntry: entry)
+    }
+
+    /// The services catalogue names what a TLS, DTLS or QUIC flow carries from its server
+    /// name, before ALPN and ports (which the record may already hold) are considered; a
+    /// plain HTTP flow only when its payload said nothing more than `web` (a firmware
+    /// download stays firmware). Other protocols are known from their payload.
+    func nameService(_ r: inout FlowRecord) {
+        guard !services.isEmpty, r.service == nil, let name = r.hostname else { return }
+        switch r.app {
+        case .tls, .dtls, .quic: break
+        case .http where r.category == .web: break
+        default: return
+        }
+        guard let m = services.match(hostname: name, port: r.flow.serverPort) else { return }
+        r.service = m.service.id
+        r.category = m.service.category
+        r.categoryEvidence = .service
     }
 
     /// Bytes a data-storage flow must send to the server (more than it gets back) to count
-    /// as data stored abroad rather than a query or a listing.
+    /// as data stored abroad rather than a query or a listing, unless configured otherwise.
     public static let offshoreStorageMinimumBytes: UInt64 = 64 * 1024
 
     /// A cross-border data-storage flow that puts data on the server, to a server whose
     /// registry entry does not list `data-storage` (or that no entry names).
-    static func isOffshoreStorage(_ r: FlowRecord) -> Bool {
+    static func isOffshoreStorage(_ r: FlowRecord, minimum: UInt64) -> Bool {
         r.category == .dataStorage && (r.registry == .unregistered || r.registry == .purposeMismatch)
-            && r.flow.bytesToServer >= offshoreStorageMinimumBytes && r.flow.bytesToServer > r.flow.bytesToClient
+            && r.flow.bytesToServer >= minimum && r.flow.bytesToServer > r.flow.bytesToClient
     }
 
     /// The rules a judged record meets: the one place that says which fields make which
     /// rule, read by `judge` and by every report that shows flows under a finding.
-    public static func rules(of r: FlowRecord) -> [Rule] {
+    public static func rules(of r: FlowRecord, offshoreStorageMinimum: UInt64 = offshoreStorageMinimumBytes) -> [Rule] {
         var rules: [Rule] = []
         if r.crossBorder {
             switch r.registry {
@@ -117,7 +143,7 @@ public struct Policy: Sendable {
             case .registered, .notApplicable: break
             }
             if r.category == .remoteMaintenance { rules.append(.remoteMaintenance) }
-            if isOffshoreStorage(r) { rules.append(.offshoreDataStorage) }
+            if isOffshoreStorage(r, minimum: offshoreStorageMinimum) { rules.append(.offshoreDataStorage) }
         } else if r.serverCountry == nil || r.destinationUndetermined, !SpecialAddresses.isSpecial(r.flow.server) {
             rules.append(.unknownDestination)
         } else if r.inbound, r.category == .remoteMaintenance {

@@ -10,7 +10,7 @@ public enum FlowRecordReport {
         "packetsToServer", "packetsToClient", "bytesToServer", "bytesToClient",
         "app", "category", "hostname", "serverCountry", "crossBorder", "registry", "source",
         "vlan", "tunnelled", "end", "clientCountry", "inbound", "categoryEvidence", "evidence",
-        "destination", "clientMac", "serverMac",
+        "destination", "clientMac", "serverMac", "service",
     ]
 
     public static func json(_ r: FlowRecord, fractionDigits: Int = 6) -> JSON {
@@ -44,6 +44,7 @@ public enum FlowRecordReport {
             ("destination", .optional(r.destinationName)),
             ("clientMac", f.clientMAC == 0 ? .null : .string(MACAddress.text(f.clientMAC))),
             ("serverMac", f.serverMAC == 0 ? .null : .string(MACAddress.text(f.serverMAC))),
+            ("service", .optional(r.service)),
         ])
     }
 

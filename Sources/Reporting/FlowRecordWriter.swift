@@ -46,6 +46,7 @@ public struct FlowRecordWriter {
             o.ascii(",\"destination\":"); if let d = r.destinationName { o.jsonString(d) } else { o.ascii("null") }
             o.ascii(",\"clientMac\":"); if f.clientMAC == 0 { o.ascii("null") } else { o.byte(0x22); o.mac(f.clientMAC); o.byte(0x22) }
             o.ascii(",\"serverMac\":"); if f.serverMAC == 0 { o.ascii("null") } else { o.byte(0x22); o.mac(f.serverMAC); o.byte(0x22) }
+            o.ascii(",\"service\":"); if let v = r.service { o.jsonString(v) } else { o.ascii("null") }
             o.ascii("}\n")
         }
     }
@@ -72,6 +73,7 @@ public struct FlowRecordWriter {
             o.byte(0x2C); if let d = r.destinationName { o.raw(d) }
             o.byte(0x2C); if f.clientMAC != 0 { o.mac(f.clientMAC) }
             o.byte(0x2C); if f.serverMAC != 0 { o.mac(f.serverMAC) }
+            o.byte(0x2C); if let v = r.service { o.csvField(v) }
             o.byte(0x0A)
         }
     }
@@ -82,6 +84,7 @@ public struct FlowRecordWriter {
         let strings = r.protoName.utf8.count + r.app.name.utf8.count + r.category.name.utf8.count + (r.hostname?.utf8.count ?? 0)
             + (r.serverCountry?.utf8.count ?? 0) + r.registry.name.utf8.count + r.source.rawValue.utf8.count
             + FlowRecordReport.endName(r.flow.end).utf8.count + (r.clientCountry?.utf8.count ?? 0)
+            + 2 * (r.service?.utf8.count ?? 0)
         return 1024 + 6 * strings
     }
 
@@ -144,6 +147,9 @@ public struct FlowRecordWriter {
             case .port:
                 ascii("port: "); raw(r.app.name); ascii(" to "); int(UInt64(r.flow.serverPort))
                 ascii(", the port of "); raw(r.offered.name); ascii(" over TLS (a hint)")
+            case .service:
+                ascii("service: "); raw(r.app.name); ascii(" name matches "); raw(r.service ?? "")
+                ascii(" ("); raw(r.category.name); byte(0x29)
             }
             byte(0x22)
         }

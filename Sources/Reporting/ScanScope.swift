@@ -30,6 +30,22 @@ public struct ScanScope: Sendable, Equatable, Codable {
     public var networkSources: [NetworkSourceInfo] = []
     /// The OUI registry device vendors came from, if any.
     public var ouiSource: String?
+    /// Services catalogue files given besides the built-in one (`--services`), with
+    /// their SHA-256; absent when only the built-in catalogue was used.
+    public var servicesFiles: [ServicesFileInfo]?
+    /// Entries of the services catalogue the run used.
+    public var servicesEntries: Int?
+    /// The `offshore-data-storage` minimum, when it is not the default 64 KiB.
+    public var offshoreStorageMinimum: UInt64?
+
+    public struct ServicesFileInfo: Sendable, Equatable, Codable {
+        public var path: String
+        public var digest: String?
+        public init(path: String, digest: String?) {
+            self.path = path
+            self.digest = digest
+        }
+    }
 
     public init(home: [String], geoSources: [GeoSourceInfo] = [], registryPath: String? = nil, registryModified: Int64? = nil,
                 registryDigest: String? = nil, registryEntries: [RegistryEntry] = []) {
@@ -45,5 +61,7 @@ public struct ScanScope: Sendable, Equatable, Codable {
     /// the geo sources' range counts, the registry's digest.
     public var fingerprint: String {
         "home=\(home.joined(separator: ","));geo=\(geoSources.map { String($0.ranges) }.joined(separator: ","));registry=\(registryDigest ?? "-")"
+            + (servicesFiles.map { ";services=" + $0.map { $0.digest ?? "-" }.joined(separator: ",") } ?? "")
+            + (offshoreStorageMinimum.map { ";offshoreMinimum=\($0)" } ?? "")
     }
 }

@@ -100,7 +100,7 @@ public struct HostnamePattern: Hashable, Sendable, CustomStringConvertible {
         suffix = t
     }
 
-    static func isValidName(_ t: String) -> Bool {
+    public static func isValidName(_ t: String) -> Bool {
         guard !t.isEmpty, t.utf8.count <= 253 else { return false }
         for label in t.split(separator: ".", omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.utf8.count <= 63,

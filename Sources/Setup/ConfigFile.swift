@@ -9,6 +9,10 @@ public struct ConfigFile: Sendable {
     public var geo: [String] = []
     public var registry: String?
     public var failOn: String?
+    /// Services catalogue files, read after the built-in one.
+    public var services: [String] = []
+    /// `offshore_minimum`: bytes to the server that make stored data (`64K`, `1M`).
+    public var offshoreMinimum: String?
 
     public init() {}
 
@@ -21,7 +25,7 @@ public struct ConfigFile: Sendable {
         let composed: Node?
         do { composed = try Yams.compose(yaml: text, .basic) } catch { throw SetupError(syntaxError(error, path: path)) }
         guard let node = composed, let map = node.mapping else {
-            throw SetupError("\(path): expected a mapping (home:, geo:, registry:, fail_on:)")
+            throw SetupError("\(path): expected a mapping (home:, geo:, registry:, services:, fail_on:, offshore_minimum:)")
         }
         var c = ConfigFile()
         func list(_ key: String) -> [String] {
@@ -33,11 +37,14 @@ public struct ConfigFile: Sendable {
         c.geo = list("geo")
         c.registry = map["registry"]?.string
         c.failOn = map["fail_on"]?.string ?? map["fail-on"]?.string
+        c.services = list("services")
+        c.offshoreMinimum = map["offshore_minimum"]?.string ?? map["offshore-minimum"]?.string
         // Relative paths in the config are relative to the config file.
         let dir = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") || dir.isEmpty ? p : dir + "/" + p }
         c.geo = c.geo.map(resolve)
         c.registry = c.registry.map(resolve)
+        c.services = c.services.map(resolve)
         return c
     }
 

@@ -13,6 +13,9 @@ public enum CategoryEvidence: UInt8, Sendable, CaseIterable, NamedVerdict {
     case alpn
     /// The server port of an encrypted flow is the IANA port of a secure protocol.
     case port
+    /// The flow's server name (TLS, DTLS or QUIC SNI, HTTP Host, else its DNS name)
+    /// matches an entry of the services catalogue, which says what the service carries.
+    case service
 
     public var name: String {
         switch self {
@@ -20,9 +23,10 @@ public enum CategoryEvidence: UInt8, Sendable, CaseIterable, NamedVerdict {
         case .payload: return "payload"
         case .alpn: return "alpn"
         case .port: return "port"
+        case .service: return "service"
         }
     }
 
     /// Whether a purpose check may rest on it.
-    public var decidesPurpose: Bool { self == .payload || self == .alpn }
+    public var decidesPurpose: Bool { self == .payload || self == .alpn || self == .service }
 }

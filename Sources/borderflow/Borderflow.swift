@@ -31,7 +31,7 @@ struct Borderflow: ParsableCommand {
         """,
         version: BorderflowVersion.string,
         subcommands: [ScanCommand.self, MergeCommand.self, FlowsCommand.self, Info.self, GeoCommand.self, RegistryCommand.self,
-                      SynthCommand.self, LiveCommand.self, DiffCommand.self, MaintenanceLogCommand.self]
+                      SynthCommand.self, LiveCommand.self, DiffCommand.self, MaintenanceLogCommand.self, ServicesCommand.self]
     )
 
     /// Usage and configuration errors exit 2, as docs/contract.md says (ArgumentParser's own is 64).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Live
 import Pipeline
 import Reporting
+import WireBytes
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -133,7 +134,7 @@ struct LiveCommand: ParsableCommand {
         settings.snapLength = Int32(snaplen)
         settings.promiscuous = promisc
         settings.immediate = immediate
-        settings.bufferSize = bufferSize.flatMap(ByteCount.parse) ?? LiveCaptureSettings.defaultBufferSize
+        settings.bufferSize = bufferSize.flatMap { ByteCount.parse($0) } ?? LiveCaptureSettings.defaultBufferSize
 
         let handle: PcapHandle
         let archive: CaptureArchive?

@@ -61,6 +61,12 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: "Registry of approved overseas servers (YAML or CSV).")
     var registry: String?
 
+    @Option(help: ArgumentHelp("Services catalogue file, read after the built-in one (an entry with a built-in id replaces it); repeatable. Lint with `borderflow services check`.", valueName: "file"))
+    var services: [String] = []
+
+    @Option(help: ArgumentHelp("Bytes a data-storage flow must send abroad to raise offshore-data-storage (default 64K).", valueName: "size"))
+    var offshoreMinimum: String?
+
     @Option(help: "Exit 1 when a finding is at or above this severity: none, info, low, medium, high.")
     var failOn: FailOn?
 
@@ -87,7 +93,8 @@ struct PolicyOptions: ParsableArguments {
 
     private func load(_ file: ConfigFile) throws -> Loaded {
         let setup: PolicySetup
-        do { setup = try PolicySetup.load(home: home, geo: geoOptions.geo, registry: registry, config: file) } catch {
+        do { setup = try PolicySetup.load(home: home, geo: geoOptions.geo, registry: registry, config: file,
+                                              services: services, offshoreMinimum: offshoreMinimum) } catch {
             for line in error.details { printError(line) }
             throw CommandFailure(error.description)
         }

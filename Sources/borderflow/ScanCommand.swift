@@ -32,6 +32,12 @@ struct ScanCommand: ParsableCommand {
 
         \(ruleTable)
 
+        How a category is known (categoryEvidence, and an evidence text in every report): \
+        payload (a detector recognised the protocol), service (a TLS, DTLS, QUIC or HTTP \
+        flow's server name matches the services catalogue: `borderflow services list`; add \
+        your own with --services FILE), alpn (the protocol a ClientHello offers), port (a \
+        secure protocol's port: a hint that never raises purpose-mismatch).
+
         Examples:
           borderflow scan --home CN --registry registry.yaml plant.pcapng
           borderflow scan --home DE,AT --format sarif -o findings.sarif captures/
@@ -48,7 +54,9 @@ struct ScanCommand: ParsableCommand {
           home: [CN]
           registry: registry.yaml
           geo: [/usr/share/tor/geoip, /usr/share/tor/geoip6]
+          services: [our-services.yaml]
           fail_on: high
+          offshore_minimum: 64K
 
         Exit status: 0 no finding at or above --fail-on; 1 findings at or above it; \
         2 usage or configuration error, or an input that could not be read (the report \
@@ -106,7 +114,7 @@ struct ScanCommand: ParsableCommand {
     /// Segment size (hidden: for tests and experiments; the default suits every run).
     func segmentBytes() throws -> Int {
         guard let segmentSize else { return CaptureSegments.segmentBytes }
-        guard let n = SynthCommand.parseSize(segmentSize), n >= 4096 else {
+        guard let n = ByteCount.parse(segmentSize, fractions: true), n >= 4096 else {
             throw ValidationError("--segment-size: `\(segmentSize)` is not a size of at least 4K")
         }
         return n

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlantSynth
+import WireBytes
 
 struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,23 +42,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Write geo.csv, registry.yaml, borderflow.yaml and expected-findings.tsv into DIR.")
     var groundTruth: String?
 
-    static func parseSize(_ s: String) -> Int? {
-        let t = s.uppercased()
-        let mult: Int
-        var digits = Substring(t)
-        switch t.last {
-        case "K": mult = 1 << 10; digits = digits.dropLast()
-        case "M": mult = 1 << 20; digits = digits.dropLast()
-        case "G": mult = 1 << 30; digits = digits.dropLast()
-        default: mult = 1
-        }
-        guard let n = Double(digits), n > 0 else { return nil }
-        return Int(n * Double(mult))
-    }
-
     func run() throws {
         var options = SynthOptions()
-        guard let bytes = Self.parseSize(size) else { throw ValidationError("--size: `\(size)` is not a size (e.g. 200K, 64M, 1G)") }
+        guard let bytes = ByteCount.parse(size, fractions: true), bytes > 0 else { throw ValidationError("--size: `\(size)` is not a size (e.g. 200K, 64M, 1G)") }
         guard let f = CaptureFileFormat(rawValue: format) else {
             throw ValidationError("--format: one of \(CaptureFileFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }

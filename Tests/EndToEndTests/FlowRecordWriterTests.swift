@@ -58,7 +58,7 @@ import WireBytes
         writer.csv(r)
         let row = String(decoding: writer.buffer, as: UTF8.self)
         #expect(row == "1970-01-01T00:00:00.000000Z,1970-01-01T00:00:00.999999Z,tcp,10.0.0.1,0,255.255.255.255,65535,0,0,0,9,"
-            + "mqtt,telemetry,\"a,\"\"b\"\"\nc\",DE,true,unregistered,packets,,false,closed,,false,payload,\"payload: mqtt\",abroad,,\n")
+            + "mqtt,telemetry,\"a,\"\"b\"\"\nc\",DE,true,unregistered,packets,,false,closed,,false,payload,\"payload: mqtt\",abroad,,,\n")
     }
 
     /// The writer's evidence, written in pieces, is the record's evidence text, for each kind.

@@ -1,5 +1,6 @@
 import Live
 import Testing
+import WireBytes
 
 @Suite struct RotationTests {
     @Test func sizesAndTimes() {
