@@ -5,27 +5,28 @@ import Verdicts
 ///
 /// | category | protocols / evidence | why |
 /// | --- | --- | --- |
-/// | telemetry | MQTT, CoAP, LwM2M, AMQP, OPC UA, Modbus, DNP3, IEC 104, S7comm, BACnet, EtherNet/IP, MMS | device and process data leaving the plant |
+/// | telemetry | MQTT, CoAP, LwM2M, AMQP, OPC UA, Modbus, DNP3, IEC 104, S7comm, BACnet, EtherNet/IP, MMS, HART-IP, KNXnet/IP, DLMS/COSEM, EtherSIO, Beckhoff ADS, PROFINET IO, Alibaba Cloud's device link | device, process and meter data leaving the plant |
 /// | remote-maintenance | SSH, RDP, VNC, Telnet, TeamViewer, AnyDesk, Radmin, NoMachine | interactive sessions into equipment; the regulation asks for a log of each |
 /// | firmware-update | HTTP requests or responses naming firmware images (path, Content-Type, Content-Disposition), MQTT topics and CoAP/LwM2M paths with ota/firmware/update, LwM2M object 5 | code flowing into equipment |
 /// | name-resolution | DNS, DoT, DoH | |
 /// | time-sync | NTP | |
-/// | file-transfer | FTP | files moved, not kept: bulk files, not firmware by evidence |
+/// | file-transfer | FTP, TFTP | files moved, not kept: bulk files, not firmware by evidence |
 /// | data-storage | MySQL, PostgreSQL, MongoDB, MS SQL (TDS), Redis, Kafka, SMB, NFS, rsync, WebDAV, Dropbox LAN sync | data kept on the server: databases, brokers' logs, file shares and sync |
-/// | tunnel | OpenVPN, WireGuard, IPsec (IKE, ESP), PPTP | opaque: a tunnel abroad may carry anything |
+/// | tunnel | OpenVPN, WireGuard, IPsec (IKE, ESP), PPTP, SoftEther | opaque: a tunnel abroad may carry anything |
 /// | web | HTTP, TLS, QUIC without more specific evidence | generic web/cloud API traffic |
 /// | unknown | anything else, including NetFlow/IPFIX export, SNMP and syslog (management plane: reported as what they are, not as payload data) | |
 public enum CategoryRules {
     public static func category(of app: AppProtocol) -> PayloadCategory {
         switch app {
-        case .mqtt, .coap, .lwm2m, .amqp, .opcua, .modbus, .dnp3, .iec104, .s7comm, .bacnet, .enip, .mms:
+        case .mqtt, .coap, .lwm2m, .amqp, .opcua, .modbus, .dnp3, .iec104, .s7comm, .bacnet, .enip, .mms,
+             .hartip, .knxip, .dlms, .ethersio, .ads, .profinet, .alicloud:
             return .telemetry
         case .ssh, .rdp, .vnc, .telnet, .teamviewer, .anydesk, .radmin, .nomachine: return .remoteMaintenance
-        case .openvpn, .wireguard, .ipsec, .pptp: return .tunnel
+        case .openvpn, .wireguard, .ipsec, .pptp, .softether: return .tunnel
         case .mysql, .postgresql, .mongodb, .tds, .redis, .kafka, .smb, .nfs, .rsync, .webdav, .dropbox: return .dataStorage
         case .dns, .dot, .doh: return .nameResolution
         case .ntp: return .timeSync
-        case .ftp: return .fileTransfer
+        case .ftp, .tftp: return .fileTransfer
         case .http, .tls, .quic, .dtls: return .web
         case .unknown, .netflow, .ipfix, .snmp, .syslog: return .unknown
         }

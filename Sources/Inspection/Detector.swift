@@ -73,3 +73,15 @@ public protocol ProtocolDetector: Sendable {
     static var transports: [Transport] { get }
     static func inspect(_ payload: PayloadView, _ findings: inout DetectorFindings) -> DetectorVerdict
 }
+
+/// Messages that state their own length, back to back: the lengths must fill the
+/// payload exactly. `length(at)` reads the header of the message starting at `at` and
+/// gives its length in bytes, or nil when that is no such header.
+func messagesFill(_ b: UnsafeRawBufferPointer, length: (Int) -> Int?) -> Bool {
+    var at = 0
+    while at < b.count {
+        guard let n = length(at), n > 0, at + n <= b.count else { return false }
+        at += n
+    }
+    return !b.isEmpty
+}

@@ -15,6 +15,8 @@ public enum Detectors {
         IPsecDetector.self, PPTPDetector.self,
         MySQLDetector.self, PostgreSQLDetector.self, MongoDBDetector.self, SMBDetector.self, NFSDetector.self,
         KafkaDetector.self, RedisDetector.self, RsyncDetector.self, DropboxDetector.self,
+        TFTPDetector.self, SoftEtherDetector.self, AliCloudDetector.self,
+        HARTIPDetector.self, KNXIPDetector.self, DLMSDetector.self, EtherSIODetector.self, ADSDetector.self, PROFINETDetector.self,
     ]
 
     /// Detectors (as bits) that apply to each transport.

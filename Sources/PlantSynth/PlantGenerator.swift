@@ -244,6 +244,20 @@ public struct PlantGenerator {
             for _ in 0 ..< (60 + rng.below(40)) { ex.append((true, -1, 1460)) }
             out.append(tcp(d, server(.postgresql).address, 5432, ex))
         }
+        // TLS named only by its server name: telemetry to an IoT hub (registered for it by
+        // hostname), and device data uploaded to object storage abroad.
+        if round % 8 == 5 {
+            let hub = server(.iotHub)
+            out.append(tcp(d, hub.address, 443, [(true, clientHello(hub.hostname!, alpn: "h2"), 0), (false, serverHello(), 0),
+                                                 (true, -1, Int32(200 + rng.below(400))), (false, -1, 60)]))
+        }
+        if round % 60 == 41 {
+            let bucket = server(.objectStorage)
+            var ex: [(Bool, Int32, Int32)] = [(true, clientHello(bucket.hostname!), 0), (false, serverHello(), 0)]
+            for _ in 0 ..< (60 + rng.below(40)) { ex.append((true, -1, 1460)) }
+            ex.append((false, -1, 120))
+            out.append(tcp(d, bucket.address, 443, ex))
+        }
         // Inside the plant: Modbus polling between private addresses.
         if round % 2 == 1 {
             let plc = device((d + 1) % options.devices).0

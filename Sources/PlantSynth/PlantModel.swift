@@ -8,6 +8,10 @@ public struct SynthServer: Sendable {
         /// MQTT over TLS with ALPN (an IoT cloud's broker), TeamViewer, an OpenVPN and a
         /// WireGuard tunnel, a PostgreSQL database abroad that device data is copied into.
         case mqttTLS, teamviewer, openvpn, wireguard, postgresql
+        /// TLS known only by its server name, through the services catalogue: an IoT hub
+        /// registered for telemetry by hostname, and object storage that device data is
+        /// uploaded to.
+        case iotHub, objectStorage
     }
     public var address: IPAddress
     public var country: String
@@ -39,6 +43,8 @@ public enum PlantModel {
         SynthServer(address: IPAddress("46.101.231.218")!, country: "NL", hostname: nil, service: .openvpn),
         SynthServer(address: IPAddress("139.162.192.157")!, country: "JP", hostname: nil, service: .wireguard),
         SynthServer(address: IPAddress("3.64.10.5")!, country: "DE", hostname: nil, service: .postgresql),
+        SynthServer(address: IPAddress("40.113.176.10")!, country: "NL", hostname: "plant-hub.azure-devices.net", service: .iotHub),
+        SynthServer(address: IPAddress("52.219.170.10")!, country: "DE", hostname: "plant-archive.s3.eu-central-1.amazonaws.com", service: .objectStorage),
     ]
 
     /// The geo CSV that places the servers (the unknown-destination one is left out).
@@ -83,6 +89,12 @@ public enum PlantModel {
         purposes: [firmware-update]
         valid_from: 2026-01-01
         valid_until: 2026-12-31
+      - id: REG-2026-0004
+        operator: Microsoft Ireland Operations Ltd
+        country: NL
+        hostnames: [plant-hub.azure-devices.net]
+        purposes: [telemetry]
+        valid_from: 2026-01-01
 
     """
 
@@ -100,5 +112,7 @@ public enum PlantModel {
         ("unregistered-overseas-server", "139.162.192.157"),
         ("unregistered-overseas-server", "3.64.10.5"),
         ("offshore-data-storage", "3.64.10.5"),
+        ("unregistered-overseas-server", "52.219.170.10"),
+        ("offshore-data-storage", "52.219.170.10"),
     ]
 }

@@ -90,7 +90,12 @@ public struct Policy: Sendable {
             if r.crossBorder {
                 // A category known from a port alone is no evidence of a purpose.
                 let purpose = r.categoryEvidence.decidesPurpose ? r.category : .unknown
-                let match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: purpose)
+                var match = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: purpose)
+                // File protocols move files or keep them: an entry approving either purpose accepts them.
+                if match.status == .purposeMismatch, let twin = Policy.filePurposeTwin(r) {
+                    let other = registry.match(server: server, hostname: r.hostname, time: r.flow.first, category: twin)
+                    if other.status == .registered { match = other }
+                }
                 r.registry = match.status
                 entry = match.entryIndex.map { registry.entries[$0].id }
             } else if placed == .home {
@@ -118,6 +123,19 @@ public struct Policy: Sendable {
         r.service = m.service.id
         r.category = m.service.category
         r.categoryEvidence = .service
+    }
+
+    /// Protocols that carry files, whether moved (`file-transfer`) or kept (`data-storage`).
+    static let fileProtocols: Set<AppProtocol> = [.ftp, .tftp, .smb, .nfs, .rsync, .webdav, .dropbox]
+
+    /// The other file purpose for a file protocol's flow, else nil.
+    static func filePurposeTwin(_ r: FlowRecord) -> PayloadCategory? {
+        guard fileProtocols.contains(r.app) else { return nil }
+        switch r.category {
+        case .fileTransfer: return .dataStorage
+        case .dataStorage: return .fileTransfer
+        default: return nil
+        }
     }
 
     /// Bytes a data-storage flow must send to the server (more than it gets back) to count

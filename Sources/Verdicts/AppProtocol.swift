@@ -15,6 +15,9 @@ public enum AppProtocol: UInt8, Sendable, CaseIterable, NamedVerdict {
     case openvpn, wireguard, ipsec, pptp
     case mysql, postgresql, mongodb, tds, redis, kafka
     case smb, nfs, rsync, webdav, dropbox
+    // File transfer, tunnels, and process, metering and building automation.
+    case tftp, softether, alicloud
+    case hartip, knxip, dlms, ethersio, ads, profinet
 
     public var name: String {
         switch self {
@@ -67,6 +70,15 @@ public enum AppProtocol: UInt8, Sendable, CaseIterable, NamedVerdict {
         case .rsync: return "rsync"
         case .webdav: return "webdav"
         case .dropbox: return "dropbox"
+        case .tftp: return "tftp"
+        case .softether: return "softether"
+        case .alicloud: return "alicloud"
+        case .hartip: return "hart-ip"
+        case .knxip: return "knxip"
+        case .dlms: return "dlms"
+        case .ethersio: return "ethersio"
+        case .ads: return "ads"
+        case .profinet: return "profinet"
         }
     }
 }

@@ -39,6 +39,29 @@ import WireBytes
         #expect(try Self.rules(Self.record(to: "34.120.5.9", app: .tls, sent: 200_000, received: 4_000)) == [.unregisteredOverseasServer])
     }
 
+    /// File protocols move files or keep them: an entry approving either purpose accepts them.
+    @Test func eitherFilePurposeAcceptsAFileProtocol() throws {
+        let yaml = """
+        servers:
+          - id: FILES
+            operator: Files Ltd
+            country: DE
+            addresses: [18.196.10.20]
+            purposes: [file-transfer]
+            valid_from: 2026-01-01
+        """
+        let dir = NSTemporaryDirectory() + "borderflow-filepurpose-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        let policy = try EndToEndTests.policy(geo: BatchTests.archive.geo, registry: dir + "/registry.yaml")
+        var smb = Self.record(to: "18.196.10.20", app: .smb, sent: 200_000, received: 4_000)
+        #expect(policy.judge(&smb).rules.isEmpty && smb.registry == .registered)
+        // A database is no file protocol: data stored abroad on a server approved for files only.
+        var db = Self.record(to: "18.196.10.20", app: .postgresql, sent: 200_000, received: 4_000)
+        #expect(policy.judge(&db).rules == [.purposeMismatch, .offshoreDataStorage])
+    }
+
     @Test func tunnelsAbroadAreRowsOfTheMaintenanceLog() throws {
         var result = ScanResult()
         let policy = try BatchTests.policy()

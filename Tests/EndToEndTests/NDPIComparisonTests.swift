@@ -1,6 +1,8 @@
 import Flows
 import Foundation
 import Pipeline
+import Policy
+import Setup
 import Testing
 import TestSupport
 import WireBytes
@@ -30,7 +32,13 @@ struct NDPIComparisonTests {
         "SSH": "ssh", "NTP": "ntp", "HTTP": "http", "HTTP_Proxy": "http", "HTTP_Connect": "http", "DTLS": "dtls",
         "IEC60870": "iec104", "NetFlow": "netflow", "Telnet": "telnet", "S7Comm": "s7comm", "S7CommPlus": "s7comm",
         "OPC-UA": "opcua", "Modbus": "modbus", "ISO9506-1-MMS": "mms",
+        // Process instruments, meters, building automation and PLC engineering.
+        "HART-IP": "hart-ip", "IEC62056": "dlms", "KNXnet_IP": "knxip", "EtherSIO": "ethersio", "BeckhoffADS": "ads",
+        "PROFINET_IO": "profinet",
     ]
+
+    /// The families above that are metering, process-instrument and device protocols.
+    static let fieldFamilies: Set<String> = ["HART-IP", "IEC62056", "KNXnet_IP", "EtherSIO", "BeckhoffADS", "PROFINET_IO"]
 
     static let expected = expected(in: "ndpi")
 
@@ -50,6 +58,7 @@ struct NDPIComparisonTests {
     static func family(_ name: String) -> String {
         if name == "TLS.DoH_DoT" || name == "QUIC.DoH_DoT" { return "DoH_DoT" }
         if name == "TLS.RDP" { return "RDP" }
+        if name == "DCERPC.PROFINET_IO" { return "PROFINET_IO" }
         return String(name.split(separator: ".").first ?? "")
     }
 
@@ -74,6 +83,13 @@ struct NDPIComparisonTests {
     static let ours = scan(expected, in: "ndpi")
 
     /// Our flow records of every capture `expected` names, by file.
+    /// Home CN, the example's geo data, no registry, the built-in services catalogue.
+    static let comparisonPolicy: Policy = {
+        let setup = try! PolicySetup.load(home: "CN", geo: [Fixtures.packageRoot + "/Captures/plant-example-geo.csv"], registry: nil,
+                                          config: ConfigFile())
+        return setup.policy
+    }()
+
     static func scan(_ expected: [Expected], in folder: String) -> [String: [FlowRecord]] {
         var out: [String: [FlowRecord]] = [:]
         let files = Set(expected.map(\.file))
@@ -84,7 +100,12 @@ struct NDPIComparisonTests {
             var config = FlowTableConfig()
             config.udpIdleTimeout = 600 * 1_000_000_000
             config.otherIdleTimeout = 600 * 1_000_000_000
-            _ = FlowScan.run([.file(Fixtures.root + "/\(folder)/pcap/" + file)], config: config) { records.append($0) }
+            // Judged as a scan judges them, so the services catalogue names what it knows.
+            _ = FlowScan.run([.file(Fixtures.root + "/\(folder)/pcap/" + file)], config: config) { r in
+                var judged = r
+                _ = comparisonPolicy.judge(&judged)
+                records.append(judged)
+            }
             out[file] = records
         }
         return out
@@ -117,6 +138,7 @@ struct NDPIComparisonTests {
 
     @Test func report() {
         var matched = 0, packetsAgree = 0, familyClaimed = 0, familyAgree = 0, hostClaimed = 0, hostAgree = 0
+        var fieldClaimed = 0, fieldAgree = 0
         var lines: [String] = []
         for e in Self.expected {
             guard let r = Self.find(e) else { lines.append("MISSING \(e.file) \(e.l4) \(e.a) \(e.b) \(e.family)"); continue }
@@ -137,6 +159,10 @@ struct NDPIComparisonTests {
                 let app = r.app.name
                 let ok = want.contains(app) || (want == ["coap"] && app == "lwm2m") || (want == ["tls"] && (app == "dot" || app == "doh"))
                 if ok { familyAgree += 1 } else { lines.append("APP \(e.file) \(e.a) \(e.b): nDPI \(e.family) ours \(r.app)") }
+                if Self.fieldFamilies.contains(fam), e.confidence.hasPrefix("DPI") {
+                    fieldClaimed += 1
+                    if ok { fieldAgree += 1 }
+                }
                 if ["tls", "quic", "http"].contains(want[0]) || fam == "DoH_DoT", !e.hostname.isEmpty {
                     hostClaimed += 1
                     if r.hostname == e.hostname.lowercased() { hostAgree += 1 } else {
@@ -156,6 +182,9 @@ struct NDPIComparisonTests {
         #expect(total > 200)
         #expect(matched == total)
         #expect(Double(familyAgree) / Double(familyClaimed) >= 0.97)
+        print("  metering, process-instrument and device protocols: \(fieldAgree)/\(fieldClaimed)")
+        #expect(fieldClaimed >= 9)
+        #expect(Double(fieldAgree) / Double(max(1, fieldClaimed)) >= 0.97)
         // 40 of 43 agree; the three misses are explained above.
         #expect(Double(hostAgree) / Double(hostClaimed) >= 0.93)
     }

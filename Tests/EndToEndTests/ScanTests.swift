@@ -98,6 +98,16 @@ func synthesize(to path: String, seed: UInt64, bytes: Int, format: CaptureFileFo
             .components(separatedBy: "</section>").first)
         #expect(storageSection.contains("3.64.10.5") && storageSection.contains("postgresql") && storageSection.contains("unregistered"))
         #expect(report.maintenanceLog.contains(",openvpn,") && report.maintenanceLog.contains(",teamviewer,"))
+        // Named by the services catalogue from the SNI alone: the hub's telemetry is what its
+        // entry approves; the upload to object storage is data stored abroad.
+        let hub = r.flows.filter { $0.flow.server.description == "40.113.176.10" }
+        #expect(!hub.isEmpty)
+        for f in hub {
+            #expect(f.service == "azure-iot-hub" && f.category == .telemetry && f.categoryEvidence == .service && f.registry == .registered)
+        }
+        let upload = try #require(r.findings.sorted.first { $0.rule == .offshoreDataStorage && $0.server.description == "52.219.170.10" })
+        #expect(upload.apps == [.tls] && upload.evidenceTexts == ["service: tls name matches amazon-s3 (data-storage)"])
+        #expect(storageSection.contains("52.219.170.10") && storageSection.contains("amazon-s3"))
     }
 
     @Test func synthIsDeterministic() throws {

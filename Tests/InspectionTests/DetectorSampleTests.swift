@@ -137,6 +137,24 @@ import WireBytes
         s.append(Sample(detector: WebDAVDetector.self, app: .webdav, transport: .tcp, bytes: D.propfind, ports: (50039, 80),
                         hostname: "files.example.com"))
         s.append(Sample(detector: DropboxDetector.self, app: .dropbox, transport: .udp, bytes: D.dropboxBroadcast, ports: (17500, 17500)))
+        // File transfer and tunnels.
+        s.append(Sample(detector: TFTPDetector.self, app: .tftp, transport: .udp,
+                        bytes: be16(1) + ascii("firmware-2.4.bin") + [0] + ascii("octet") + [0], ports: (50040, 69)))
+        s.append(Sample(detector: SoftEtherDetector.self, app: .softether, transport: .udp,
+                        bytes: ascii("IP=198.51.100.7,PORT=51381"), ports: (51381, 5004), fromClient: false))
+        s.append(Sample(detector: AliCloudDetector.self, app: .alicloud, transport: .tcp,
+                        bytes: [0xCE, 0xFA, 0xBE, 0xBA] + le32(48) + [UInt8](repeating: 0x3C, count: 48), ports: (50041, 8999)))
+        // Process instruments, meters, building automation, PLC engineering.
+        s.append(Sample(detector: HARTIPDetector.self, app: .hartip, transport: .udp,
+                        bytes: [1, 0, 0, 0] + be16(2) + be16(13) + [1, 0, 0, 0x75, 0x30], ports: (50042, 5094)))
+        s.append(Sample(detector: KNXIPDetector.self, app: .knxip, transport: .udp,
+                        bytes: [0x06, 0x10, 0x02, 0x01] + be16(14) + [0x08, 0x01, 192, 168, 1, 20, 0x0E, 0x57], ports: (3671, 3671)))
+        s.append(Sample(detector: DLMSDetector.self, app: .dlms, transport: .tcp, bytes: FieldDetectorTests.snrmFrame, ports: (50043, 4059)))
+        s.append(Sample(detector: EtherSIODetector.self, app: .ethersio, transport: .udp,
+                        bytes: ascii("ESIO") + be16(1) + [0, 0, 0, 0x31, 0x76, 0x16] + [UInt8](repeating: 0, count: 12), ports: (1024, 6060)))
+        s.append(Sample(detector: ADSDetector.self, app: .ads, transport: .tcp, bytes: FieldDetectorTests.adsReadState, ports: (50044, 48898)))
+        s.append(Sample(detector: PROFINETDetector.self, app: .profinet, transport: .udp, bytes: FieldDetectorTests.pnioRequest,
+                        ports: (50045, 34964)))
         return s
     }()
 

@@ -9,15 +9,19 @@ enum CoAPDetector: ProtocolDetector {
     static let transports: [Transport] = [.udp]
     static let uriPath = 11
     static let maxOptions = 32
+    /// Assigned codes: empty and the methods (0.00-0.07), 2.01-2.05 and 2.31, 4.00-4.06,
+    /// 4.08, 4.12, 4.13, 4.15, 4.22, 4.29, 5.00-5.05 (RFC 7252, 7959, 8132, 8516).
+    static let codes: Set<UInt8> = Set(0 ... 7).union(65 ... 69).union([95]).union(128 ... 134)
+        .union([136, 140, 141, 143, 150, 157]).union(160 ... 165)
 
     static func inspect(_ p: PayloadView, _ f: inout DetectorFindings) -> DetectorVerdict {
         let b = p.bytes
         guard b.count >= 4, b[0] >> 6 == 1 else { return .excluded }
         let tokenLength = Int(b[0] & 0x0F)
         let code = b[1]
-        let codeClass = code >> 5
-        guard tokenLength <= 8, codeClass == 0 || codeClass == 2 || codeClass == 4 || codeClass == 5,
-              codeClass != 0 || code <= 7, 4 + tokenLength <= b.count else { return .excluded }
+        guard tokenLength <= 8, codes.contains(code), 4 + tokenLength <= b.count else { return .excluded }
+        // The empty message (0.00) is the 4-byte header alone.
+        if code == 0, tokenLength != 0 || b.count != 4 { return .excluded }
         // Options: delta/length nibbles with extended forms; stop at the payload marker.
         var i = 4 + tokenLength
         var number = 0
