@@ -119,7 +119,7 @@ FLOW_FIELDS = [("first", "s"), ("last", "s"), ("proto", "s"), ("clientIp", "s"),
                ("bytesToServer", "n"), ("bytesToClient", "n"), ("app", "s"), ("category", "s"), ("hostname", "s"),
                ("serverCountry", "s"), ("crossBorder", "b"), ("registry", "s"), ("source", "s"), ("vlan", "n"),
                ("tunnelled", "b"), ("end", "s"), ("clientCountry", "s"), ("inbound", "b"), ("categoryEvidence", "s"),
-               ("evidence", "s"), ("destination", "s"), ("clientMac", "s"), ("serverMac", "s")]
+               ("evidence", "s"), ("destination", "s"), ("clientMac", "s"), ("serverMac", "s"), ("service", "s")]
 # What the job adds: the input, the two partition columns, and the fields FLOW_FIELDS lacks.
 ADDED_COLUMNS = [("input", "s"), ("date", "s"), ("server_country", "s"), ("extra", "s")]
 
